@@ -1,0 +1,54 @@
+"""opsc-terms: a terminology linter for writing about the sexual exploitation of children.
+
+    >>> import opsc_terms
+    >>> findings = opsc_terms.check("Police rescued three child prostitutes.")
+    >>> [(f.rule, f.text, f.fix) for f in findings]
+    [('child-prostitute', 'child prostitutes', 'children exploited in prostitution')]
+    >>> opsc_terms.fix("Police rescued three child prostitutes.", findings)
+    'Police rescued three children exploited in prostitution.'
+
+Importing this package does not import spaCy; checking text that contains no candidate
+word never does either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .checker import Checker
+from .config import Config, ConfigError
+from .findings import Finding, apply_fixes
+from .ruleset import Rule, RuleError, RuleLoadError, RulePack, load_builtin
+
+__all__ = [
+    "Checker", "Config", "ConfigError", "Finding", "Rule", "RuleError", "RuleLoadError", "RulePack", "check",
+    "fix", "get_checker", "load_builtin",
+]
+__version__ = "0.1.0"
+
+_CHECKERS: dict[Config, Checker] = {}
+
+
+def get_checker(config: Config | None = None) -> Checker:
+    """A Checker for this configuration, built once per process and reused."""
+    config = config or Config()
+    checker = _CHECKERS.get(config)
+    if checker is None:
+        checker = _CHECKERS[config] = Checker(config)
+    return checker
+
+
+def check(text: str, *, lang: str | None = None, profile: str | None = None,
+          config: Config | None = None) -> list[Finding]:
+    """Check ``text`` and return its findings in order of position.
+
+    ``lang`` (default "en") and ``profile`` ("default" or "media") override the same
+    settings in ``config``. Offsets in the findings are indices into ``text``.
+    """
+    config = (config or Config()).with_overrides(language=lang, profile=profile)
+    return get_checker(config).check(text)
+
+
+def fix(text: str, findings: Iterable[Finding]) -> str:
+    """``text`` with the safe fixes of ``findings`` applied; nothing else changes."""
+    return apply_fixes(text, findings)

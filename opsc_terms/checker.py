@@ -1,0 +1,245 @@
+"""The checker: blocks -> prefilter -> spaCy engine -> judgement -> findings.
+
+A :class:`Checker` is built once per (language, profile, configuration) and reused. spaCy
+is imported only when a block passes the prefilter, so clean text never pays for it.
+Results are cached per block of text, so an editor re-checks only the blocks that changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .config import Config
+from .findings import Finding, compose_message, render, render_occurrence
+from .ruleset import SEVERITY_RANK, Rule, RulePack, Severity, load_builtin, load_pack, parse_pattern
+from .text import LineIndex, Prefilter, Span, View, build_view, find_masks, split_blocks, word_forms
+
+if TYPE_CHECKING:
+    from .context import ContextModel, Occurrence
+    from .engine import Matchers, RawMatch
+
+# Words that never serve as a term's prefilter keyword: too common to be selective, or
+# with irregular forms that simple suffixes miss.
+_COMMON = frozenset({
+    "a", "an", "the", "of", "in", "on", "to", "for", "with", "and", "or", "by", "as", "at", "who", "that",
+    "child", "children", "kid", "kids", "girl", "boy", "woman", "women", "man", "men", "person", "people",
+    "have", "has", "had", "having", "be", "is", "are", "was", "were", "been", "being", "his", "her", "their",
+    "young", "online", "new",
+})
+_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class _Cached:
+    """A finding relative to its block, before positions and paths are attached."""
+
+    rule: Rule
+    severity: Severity
+    context: str | None
+    start: int
+    end: int
+    text: str
+    replacements: tuple[str, ...]
+    fix: str | None
+    message: str
+
+
+class Checker:
+    """Checks text for one language, profile and configuration."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        language = self.config.language
+        self.pack: RulePack = (load_builtin(language) if not self.config.extend_rules
+                               else _with_extra(language, self.config.extend_rules))
+        if self.config.profile not in self.pack.language.profiles:
+            known = ", ".join(sorted(self.pack.language.profiles))
+            raise ValueError(f"unknown profile {self.config.profile!r} (known: {known})")
+        self.rules: tuple[Rule, ...] = tuple(r for r in self.pack.rules_for(self.config.profile)
+                                             if self.config.selects(r))
+        self._severity = {r.id: self.config.severity_for(r, self.pack.severity_for(r, self.config.profile))
+                          for r in self.rules}
+        self.prefilter = Prefilter(anchor_forms(self.rules, self.pack.language.variants))
+        self._engine: _Engine | None = None
+        self._cache: OrderedDict[tuple[str, tuple[Span, ...]], list[_Cached]] = OrderedDict()
+
+    # ---- public
+
+    def check(self, text: str, *, regions: Sequence[Span] | None = None, masks: Sequence[Span] = (),
+              path: str | None = None) -> list[Finding]:
+        """Findings in ``text``. ``regions`` limit checking to prose (source offsets);
+        ``masks`` are spans inside them that must never be reported (code, markup)."""
+        regions = [(0, len(text))] if regions is None else regions
+        blocks = [b for r in regions for b in split_blocks(text, r[0], r[1])]
+        candidates = self.prefilter.candidate_blocks(text, blocks)
+        if not candidates:
+            return []
+        ordered_masks = sorted(masks)
+        pending: list[tuple[Span, tuple[Span, ...]]] = []
+        results: dict[Span, list[_Cached]] = {}
+        for block in candidates:
+            block_masks = tuple(_relative(m, block) for m in _within(ordered_masks, block))
+            key = (text[block[0]:block[1]], block_masks)
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                results[block] = cached
+            else:
+                pending.append((block, block_masks))
+        if pending:
+            engine = self._get_engine()
+            for (block, block_masks), found in zip(pending, engine.run(text, pending), strict=True):
+                key = (text[block[0]:block[1]], block_masks)
+                self._cache[key] = found
+                results[block] = found
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        lines = LineIndex(text)
+        findings: list[Finding] = []
+        for block in candidates:
+            for c in results[block]:
+                start, end = block[0] + c.start, block[0] + c.end
+                line, column = lines.position(start)
+                end_line, end_column = lines.position(end)
+                findings.append(Finding(
+                    rule=c.rule.id, severity=c.severity, message=c.message, start=start, end=end,
+                    line=line, column=column, end_line=end_line, end_column=end_column, text=c.text,
+                    replacements=c.replacements, fix=c.fix, sources=c.rule.sources, family=c.rule.family,
+                    category=c.rule.category, context=c.context, path=path))
+        return findings
+
+    def needs_engine(self, text: str) -> bool:
+        """Would checking ``text`` need spaCy? (False for text without candidate words.)"""
+        return self.prefilter.search(text)
+
+    def severity_of(self, rule: Rule) -> Severity:
+        return self._severity[rule.id]
+
+    def _get_engine(self) -> _Engine:
+        if self._engine is None:
+            self._engine = _Engine(self)
+        return self._engine
+
+
+class _Engine:
+    """The spaCy side of a Checker, created on first need."""
+
+    def __init__(self, checker: Checker) -> None:
+        from .context import ContextModel
+        from .engine import Matchers, pipeline
+
+        self.checker = checker
+        self.nlp, self.norm = pipeline(checker.pack.language)
+        self.matchers: Matchers = Matchers(self.nlp, self.norm, checker.rules, checker.pack.language,
+                                           allow=checker.config.allow)
+        self.model: ContextModel = ContextModel(checker.pack, self.matchers)
+        vocabulary = self.matchers.vocabulary
+        self._join = lambda word: self.norm(word) in vocabulary
+
+    def run(self, text: str, blocks: Sequence[tuple[Span, tuple[Span, ...]]]) -> list[list[_Cached]]:
+        from .context import judge
+
+        views = []
+        for (start, end), block_masks in blocks:
+            masks = find_masks(text, start, end) + [(start + s, start + e) for s, e in block_masks]
+            views.append(build_view(text, start, end, masks=masks, join=self._join))
+        out: list[list[_Cached]] = []
+        for view, doc in zip(views, self.nlp.pipe(v.text for v in views), strict=True):
+            raws = self.matchers.find(doc)
+            occurrences = judge(doc, raws, self.model, self.matchers, self._severity_of_raw)
+            block_start = view.base
+            out.append([self._cached(text, view, o, block_start) for o in occurrences])
+        return out
+
+    def _severity_of_raw(self, m: RawMatch) -> Severity:
+        severity = self.checker.severity_of(m.rule)
+        if m.kind == "acronym" and SEVERITY_RANK[severity] > SEVERITY_RANK["warning"]:
+            # Acronyms are ambiguous (WCST is also a psychological test): never an error.
+            return "warning"
+        return severity
+
+    def _cached(self, text: str, view: View, o: Occurrence, block_start: int) -> _Cached:
+        from .context import CONTEXT_NOTES
+
+        start, end = view.to_source(o.start, o.end)
+        article = view.to_source(*o.article) if o.article else None
+        rule = o.raw.rule
+        rendered = render_occurrence(rule, text, start, end, plural=o.plural, article=article,
+                                     next_is_word=o.next_is_word, possessive=o.possessive,
+                                     mention=o.context is not None, acronym=o.raw.kind == "acronym")
+        # The message quotes the term and its replacement without any article.
+        preferred = (render(rule.preferred, text, start, end, plural=o.plural, article=None,
+                            next_is_word=o.next_is_word, possessive=o.possessive,
+                            acronym=o.raw.kind == "acronym").text
+                     if rule.preferred is not None else None)
+        note = CONTEXT_NOTES.get(o.context) if o.context else None
+        return _Cached(rule=rule, severity=o.severity, context=o.context, start=rendered.start - block_start,
+                       end=rendered.end - block_start, text=text[rendered.start:rendered.end],
+                       replacements=rendered.replacements, fix=rendered.fix,
+                       message=compose_message(rule, text[start:end], preferred, o.context, note))
+
+
+def _within(masks: Sequence[Span], block: Span) -> Iterable[Span]:
+    for s, e in masks:
+        if e > block[0] and s < block[1]:
+            yield max(s, block[0]), min(e, block[1])
+
+
+def _relative(span: Span, block: Span) -> Span:
+    return span[0] - block[0], span[1] - block[0]
+
+
+def _with_extra(language: str, extra: Sequence[object]) -> RulePack:
+    from importlib import resources
+    from pathlib import Path
+
+    root = resources.files("opsc_terms.rules") / language
+    files = [root / name for name in sorted(p.name for p in root.iterdir())]
+    return load_pack(language, files, display_root=f"rules/{language}",
+                     extra=[Path(str(p)) for p in extra])
+
+
+def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> set[str]:
+    """Surface forms of one required word per term and pattern: the prefilter's keywords."""
+    variants: dict[str, set[str]] = {}
+    for variant, canonical in word_variants.items():
+        variants.setdefault(canonical, {canonical}).add(variant)
+        variants.setdefault(variant, {variant}).add(canonical)
+    forms: set[str] = set()
+
+    def add_word(word: str) -> None:
+        word = word.lower()
+        for variant in variants.get(word, {word}) | {word}:
+            forms.update(word_forms(variant))
+            if variant.endswith("s"):  # written in the plural in the data
+                forms.add(variant[:-1])
+
+    for rule in rules:
+        for term in rule.terms:
+            words = [w for w in re.split(r"[\s\-‐‑]+", term) if w]
+            if len(words) == 1 and words[0].isupper():
+                forms.add(words[0].lower())
+                continue
+            add_word(_anchor_word(words))
+        for pattern in rule.patterns:
+            best: tuple[int, tuple[str, ...]] | None = None
+            for token in parse_pattern(pattern):
+                if token.kind in ("words", "exact") and not token.optional and not token.repeat:
+                    score = min(len(w) for w in token.values) - (10 if all(w in _COMMON for w in token.values)
+                                                                 else 0)
+                    if best is None or score > best[0]:
+                        best = (score, token.values)
+            if best is None:
+                raise ValueError(f"rule {rule.id}: pattern {pattern!r} has no required word to anchor on")
+            for word in best[1]:
+                add_word(word)
+    return forms
+
+
+def _anchor_word(words: Sequence[str]) -> str:
+    candidates = [w for w in words if w.lower() not in _COMMON] or list(words)
+    return max(candidates, key=len)

@@ -1,0 +1,450 @@
+"""Judgement per occurrence: is this match a plain use, a title, a mention or legal text?
+
+Every raw match gets its own decision from the words around it, using cue lists and
+titles from the language data (``rules/<lang>/_language.toml`` and ``_titles.toml``):
+
+- inside an official title or proper name             -> dropped (titles) or info (names)
+- a quoted term with a metalinguistic cue, a gloss in parentheses after a recommended
+  term, or a list of quoted terms                     -> info ("mention")
+- a statutory definition, a term cited with its provision, an amendment that strikes
+  the term, or a quoted term in a sentence citing a provision -> info
+- inside a longer direct quotation (words someone else wrote or said) -> info
+- anything else, including scare quotes around a plain use -> the rule's severity
+
+This module works on spaCy tokens but never imports spaCy itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .ruleset import SEVERITY_RANK, RulePack, Severity
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from .engine import Matchers, RawMatch
+
+Norms = tuple[str, ...]
+
+_OPEN_DOUBLE = {"“", "„", "‟", "«", "〝"}
+_CLOSE_DOUBLE = {"”", "»", "〞"}
+_OPEN_SINGLE = {"‘", "‛", "‹"}
+_CLOSE_SINGLE = {"’", "›"}
+_QUOTES = _OPEN_DOUBLE | _CLOSE_DOUBLE | _OPEN_SINGLE | _CLOSE_SINGLE | {'"', "'", "`", "``", "''"}
+_CONJUNCTIONS = {"and", "or", ",", "/", "nor", "as", "well"}
+_ABBREVIATIONS = {
+    "no", "nos", "art", "arts", "para", "paras", "sec", "secs", "s", "ss", "p", "pp", "fn", "e.g", "i.e", "cf",
+    "dr", "mr", "mrs", "ms", "st", "vol", "ch", "cl", "v", "vs", "etc", "al", "inc", "ltd", "co", "fig",
+    "ed", "eds", "op", "cit", "ibid", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "u.s", "u.s.c", "u.n", "c.f.r", "doc", "res",
+}
+
+# What an occurrence turned out to be; None is a plain use.
+MENTION = "mention"
+GLOSS = "gloss"
+QUOTATION = "quotation"
+DEFINITION = "definition"
+CITATION = "citation"
+AMENDMENT = "amendment"
+TITLE = "title"
+NAME = "name"
+
+CONTEXT_NOTES = {
+    MENTION: "a mention of the term itself, not a use of it",
+    GLOSS: "the term glossed after a recommended one",
+    QUOTATION: "inside a direct quotation",
+    DEFINITION: "a statutory definition or a defined term cited with its provision",
+    CITATION: "quoted from, or heading of, a cited legal provision",
+    AMENDMENT: "text that an amendment strikes out",
+    TITLE: "part of an official title",
+    NAME: "part of a proper name or title",
+}
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """A judged match, in view (block) character offsets."""
+
+    raw: RawMatch
+    severity: Severity
+    context: str | None
+    start: int
+    end: int
+    plural: bool
+    next_is_word: bool
+    possessive: bool
+    article: tuple[int, int] | None  # view span of a preceding "a"/"an"
+
+
+class ContextModel:
+    """Cue lists, titles and recommended phrases compiled to token NORM sequences."""
+
+    def __init__(self, pack: RulePack, matchers: Matchers) -> None:
+        cues = pack.language.context
+        seq = matchers.norm_sequence
+        self.mention_before = _compile(seq, cues.mention_before)
+        self.mention_after = _compile(seq, cues.mention_after)
+        self.definition_before = _compile(seq, cues.definition_before)
+        self.definition_after = _compile(seq, cues.definition_after)
+        self.amendment_before = _compile(seq, cues.amendment_before)
+        self.mention_nouns = {n for phrase in cues.mention_nouns for n in seq(phrase)}
+        self.name_heads = {n for phrase in cues.name_heads for n in seq(phrase)}
+        self.name_prefixes = {n for phrase in cues.name_prefixes for n in seq(phrase)}
+        self.small_words = {w.lower() for w in cues.small_words}
+        self.citation = re.compile("|".join(f"(?:{c})" for c in cues.citations), re.IGNORECASE) \
+            if cues.citations else None
+        self.citation_start = re.compile(r"\s*[\[(]?\s*(?:\d+\s*[:.]?\s*)?(?:" +
+                                         "|".join(f"(?:{c})" for c in cues.citations) + ")",
+                                         re.IGNORECASE) if cues.citations else None
+        titles: list[Norms] = []
+        for title in pack.language.titles:
+            titles.extend(t for t in _compile(seq, title.match) if t)
+        self.titles = titles
+        recommended: list[str] = []
+        for rule in pack.rules:
+            for rep in rule.replacements:
+                recommended.append(rep.text)
+                if rep.plural:
+                    recommended.append(rep.plural)
+        self.recommended = [r for r in _compile(seq, recommended) if r]
+
+
+def _compile(seq: Callable[[str], list[str]], phrases: Sequence[str]) -> list[Norms]:
+    out = {tuple(seq(p)) for p in phrases}
+    return sorted((t for t in out if t), key=len, reverse=True)
+
+
+class _DocInfo:
+    """Per-document facts computed once and shared by all occurrences in the document."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.norms = [t.norm_ for t in doc]
+        self.skippable = [t.is_space or t.text in _QUOTES for t in doc]
+        self.sentences = _sentences(doc)
+        self.quotes = _quotes(doc, self.sentences)
+        compact: list[int] = []
+        position = [-1] * len(doc)
+        for i, t in enumerate(doc):
+            if not (t.is_punct or t.is_space):
+                position[i] = len(compact)
+                compact.append(i)
+        self.compact = compact
+        self.compact_pos = position
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        for start, end in self.sentences:
+            if start <= i < end:
+                return start, end
+        return 0, len(self.doc)
+
+    def quote_around(self, start: int, end: int) -> tuple[int, int] | None:
+        """The innermost quotation (open quote token, close quote token) around tokens start:end."""
+        best: tuple[int, int] | None = None
+        for q_open, q_close in self.quotes:
+            if q_open < start and end <= q_close and (best is None or q_open > best[0]):
+                best = (q_open, q_close)
+        return best
+
+    def ends_with(self, i: int, cues: list[Norms], *, skip: bool = True) -> bool:
+        """Do the tokens just before index ``i`` (quotes and spaces skipped) end with a cue?"""
+        j = i
+        while skip and j > 0 and self.skippable[j - 1]:
+            j -= 1
+        words = [self.norms[k] for k in range(max(0, j - 8), j) if not self.doc[k].is_space]
+        return any(len(c) <= len(words) and tuple(words[-len(c):]) == c for c in cues)
+
+    def starts_with(self, i: int, cues: list[Norms]) -> bool:
+        """Do the tokens from index ``i`` (closing quotes and commas skipped) start with a cue?"""
+        j = i
+        while j < len(self.doc) and (self.skippable[j] or self.doc[j].text == ","):
+            j += 1
+        words = [self.norms[k] for k in range(j, min(len(self.doc), j + 8)) if not self.doc[k].is_space]
+        return any(tuple(words[:len(c)]) == c for c in cues)
+
+
+def judge(doc: Doc, raws: Sequence[RawMatch], model: ContextModel, matchers: Matchers,
+          severity_of: Callable[[RawMatch], Severity]) -> list[Occurrence]:
+    """Decide, per occurrence, whether and how to report each raw match in ``doc``."""
+    if not raws:
+        return []
+    info = _DocInfo(doc)
+    kept = _resolve_overlaps(raws, severity_of)
+    text = doc.text
+
+    quoted: dict[int, tuple[int, int] | None] = {}
+    for m in kept:
+        q = info.quote_around(m.focus_start, m.focus_end)
+        if q is not None and _extra_words(doc, q, m) > 2:
+            q = None  # a longer quotation, handled below
+        quoted[id(m)] = q
+
+    out: list[Occurrence] = []
+    previous: tuple[int, str | None] | None = None  # (end token, context) of the last occurrence
+    for m in kept:
+        s_start, s_end = info.sentence(m.focus_start)
+        if m.rule.near and not matchers.near_ok(m.rule, doc[s_start:s_end]):
+            continue
+        if _in_title(info, model, m):
+            previous = (m.focus_end, TITLE)
+            continue
+        q = quoted[id(m)]
+        context = _context(info, model, m, q, quoted, kept, text, (s_start, s_end), previous)
+        severity = "info" if context is not None else severity_of(m)
+        out.append(_occurrence(info, m, severity, context, matchers))
+        previous = (q[1] + 1 if q else m.focus_end, context)
+    return out
+
+
+def _context(info: _DocInfo, model: ContextModel, m: RawMatch, q: tuple[int, int] | None,
+             quoted: dict[int, tuple[int, int] | None], kept: Sequence[RawMatch], text: str,
+             sentence: tuple[int, int], previous: tuple[int, str | None] | None) -> str | None:
+    doc = info.doc
+    s_start, s_end = sentence
+    left = q[0] if q else m.focus_start  # index of the first token of the occurrence (or its quote)
+    right = q[1] + 1 if q else m.focus_end
+
+    if info.ends_with(left, model.amendment_before):
+        return AMENDMENT
+    if info.ends_with(left, model.definition_before) or info.starts_with(right, model.definition_after):
+        return DEFINITION
+    if info.ends_with(left, model.mention_before) or info.starts_with(right, model.mention_after):
+        return MENTION
+    if _is_gloss(info, model, left):
+        return GLOSS
+    if previous is not None and previous[1] in (MENTION, GLOSS, DEFINITION, AMENDMENT) \
+            and _only_conjunctions(info, previous[0], left):
+        return previous[1]
+    sentence_text = text[doc[s_start].idx:doc[s_end - 1].idx + len(doc[s_end - 1])] if s_end > s_start else ""
+    if model.citation_start is not None and model.citation_start.match(sentence_text):
+        return CITATION  # a heading that opens with a provision: "18 U.S.C. § 2252A - ..."
+    if q is not None:
+        if doc[left - 1].norm_ == "as" if left > 0 else False:
+            return MENTION  # "covered ... as “child pornography”"
+        if any(info.norms[k] in model.mention_nouns for k in range(s_start, left)):
+            return MENTION  # "terms such as “child prostitute” or ..."
+        if model.citation is not None and model.citation.search(sentence_text):
+            return CITATION  # the instrument's own wording, quoted with its provision
+        if _coordinated_with_quoted(info, m, q, quoted, kept):
+            return MENTION
+        return None  # scare quotes around a plain use still count as a use
+    outer = info.quote_around(m.focus_start, m.focus_end)
+    if outer is not None:
+        return QUOTATION
+    if _is_name(info, model, m, sentence):
+        return NAME
+    return None
+
+
+def _occurrence(info: _DocInfo, m: RawMatch, severity: Severity, context: str | None,
+                matchers: Matchers) -> Occurrence:
+    doc = info.doc
+    span = doc[m.focus_start:m.focus_end]
+    last = next((t for t in reversed(span) if t.is_alpha), span[-1])
+    plural = last.norm_ != last.lower_ and last.lower_.endswith(("s", "en")) and not last.lower_.endswith("'s")
+    nxt = doc[m.focus_end] if m.focus_end < len(doc) else None
+    possessive = nxt is not None and nxt.lower_ in ("'s", "’s", "'", "’") and nxt.idx == span.end_char
+    next_is_word = (nxt is not None and not possessive and nxt.is_alpha and not nxt.is_stop
+                    and matchers.is_noun(nxt.text))
+    article = None
+    if m.focus_start > 0:
+        prev = doc[m.focus_start - 1]
+        if prev.lower_ in ("a", "an"):
+            article = (prev.idx, prev.idx + len(prev))
+    return Occurrence(m, severity, context, span.start_char, span.end_char, plural, next_is_word,
+                      possessive, article)
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def _resolve_overlaps(raws: Sequence[RawMatch], severity_of: Callable[[RawMatch], Severity]) -> list[RawMatch]:
+    """Keep the longest of overlapping matches (then the more severe, then the first rule)."""
+    ranked = sorted(raws, key=lambda m: (-(m.focus_end - m.focus_start), -SEVERITY_RANK[severity_of(m)],
+                                         m.focus_start))
+    kept: list[RawMatch] = []
+    for m in ranked:
+        if all(m.focus_end <= k.focus_start or k.focus_end <= m.focus_start for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.focus_start)
+
+
+def _in_title(info: _DocInfo, model: ContextModel, m: RawMatch) -> bool:
+    positions = [info.compact_pos[i] for i in range(m.focus_start, m.focus_end) if info.compact_pos[i] >= 0]
+    if not positions:
+        return False
+    first, last = positions[0], positions[-1]
+    compact = info.compact
+    for core in model.titles:
+        n = len(core)
+        for k in range(max(0, last - n + 1), first + 1):
+            if k + n > len(compact):
+                break
+            if all(info.norms[compact[k + j]] == core[j] for j in range(n)):
+                return True
+    return False
+
+
+def _extra_words(doc: Doc, q: tuple[int, int], m: RawMatch) -> int:
+    inside = [t for t in doc[q[0] + 1:q[1]] if t.is_alpha or t.like_num]
+    focus = [t for t in doc[m.focus_start:m.focus_end] if t.is_alpha or t.like_num]
+    return len(inside) - len(focus)
+
+
+def _is_gloss(info: _DocInfo, model: ContextModel, left: int) -> bool:
+    j = left
+    while j > 0 and info.skippable[j - 1]:
+        j -= 1
+    if j == 0 or info.doc[j - 1].text not in ("(", "["):
+        return False
+    return info.ends_with(j - 1, model.recommended, skip=False)
+
+
+def _only_conjunctions(info: _DocInfo, start: int, end: int) -> bool:
+    between = [t for t in info.doc[start:end] if not (t.is_space or t.text in _QUOTES)]
+    return len(between) <= 3 and all(t.lower_ in _CONJUNCTIONS or t.is_punct for t in between)
+
+
+def _coordinated_with_quoted(info: _DocInfo, m: RawMatch, q: tuple[int, int],
+                             quoted: dict[int, tuple[int, int] | None], kept: Sequence[RawMatch]) -> bool:
+    """“child porn,” and “child pornography,”: a list of quoted terms is about the terms."""
+    for other in kept:
+        oq = quoted.get(id(other))
+        if other is m or oq is None:
+            continue
+        a, b = (q, oq) if q[0] < oq[0] else (oq, q)
+        if _only_conjunctions(info, a[1] + 1, b[0]) and any(
+                info.doc[k].lower_ in ("and", "or", "nor") for k in range(a[1] + 1, b[0])) | (b[0] - a[1] <= 2):
+            return True
+    return False
+
+
+def _is_name(info: _DocInfo, model: ContextModel, m: RawMatch, sentence: tuple[int, int]) -> bool:
+    """A Title Case run that reaches beyond the term is a proper name, not a use."""
+    doc = info.doc
+    s_start, s_end = sentence
+    if m.kind == "acronym":
+        return False  # capitals are what an acronym is made of; they say nothing about names
+    words = [t for t in doc[m.focus_start:m.focus_end] if t.is_alpha]
+    if not words or not all(_capitalised(t) for t in words if t.lower_ not in model.small_words):
+        return False
+    if all(t.is_upper for t in words):
+        return False  # ALL CAPS is a shouted headline, not a name
+
+    def in_run(t: Token) -> bool:
+        return _capitalised(t) or t.lower_ in model.small_words or t.like_num
+
+    left = m.focus_start
+    while left - 1 >= s_start and in_run(doc[left - 1]):
+        left -= 1
+    right = m.focus_end
+    while right < s_end and in_run(doc[right]):
+        right += 1
+    while left < m.focus_start and doc[left].lower_ in model.small_words:
+        left += 1
+    while right > m.focus_end and doc[right - 1].lower_ in model.small_words:
+        right -= 1
+    outside = [t for t in list(doc[left:m.focus_start]) + list(doc[m.focus_end:right])]
+    extra = [t for t in outside if t.is_alpha and _capitalised(t)]
+    after = doc[right] if right < s_end else None
+
+    if m.focus_start > 0 and doc[m.focus_start - 1].norm_ in model.name_prefixes \
+            and _capitalised(doc[m.focus_start - 1]):
+        return True  # "Anti-Child Pornography Act"
+    if any(t.norm_ in model.name_heads for t in outside) or (
+            after is not None and after.norm_ in model.name_heads and _capitalised(after)):
+        return True  # "Child Pornography Prevention Act", "the Child Pornography Unit"
+    if not extra:
+        return False
+    if after is not None and after.text == ":" and right + 1 < s_end and _capitalised(doc[right + 1]):
+        return True  # "Paedophile Hunters: The Rise of the Vigilantes"
+    return not _headline(doc, sentence, model)
+
+
+def _capitalised(t: Token) -> bool:
+    return bool(t.text) and t.text[0].isupper()
+
+
+def _headline(doc: Doc, sentence: tuple[int, int], model: ContextModel) -> bool:
+    words = [t for t in doc[sentence[0]:sentence[1]] if t.is_alpha and t.lower_ not in model.small_words]
+    if len(words) < 3:
+        return True
+    capitalised = sum(1 for t in words if _capitalised(t))
+    return capitalised / len(words) >= 0.8
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    n = len(doc)
+    for i, t in enumerate(doc):
+        if t.text not in (".", "!", "?", "…", "?!") or i + 1 >= n:
+            continue
+        prev = doc[i - 1].lower_ if i > 0 else ""
+        if prev in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()):
+            continue
+        j = i + 1
+        while j < n and (doc[j].is_space or doc[j].text in _QUOTES or doc[j].text in (")", "]")):
+            j += 1
+        if j < n and (doc[j].text[:1].isupper() or doc[j].text[:1] in "“\"‘(["):
+            bounds.append((start, j))
+            start = j
+    bounds.append((start, n))
+    return bounds
+
+
+def _quotes(doc: Doc, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pairs of (opening quote token, closing quote token).
+
+    An opening quote with no closing one runs to the end of its sentence, and a closing
+    quote with no opening one starts at the beginning of its sentence (excerpts are often
+    cut mid-quotation).
+    """
+    pairs: list[tuple[int, int]] = []
+    stacks: dict[str, list[int]] = {"double": [], "single": []}
+    n = len(doc)
+
+    def attached_left(i: int) -> bool:
+        return i > 0 and not doc[i - 1].whitespace_ and not doc[i - 1].is_space
+
+    def attached_right(i: int) -> bool:
+        return not doc[i].whitespace_ and i + 1 < n and not doc[i + 1].is_space
+
+    for i, t in enumerate(doc):
+        text = t.text
+        if text in _OPEN_DOUBLE:
+            stacks["double"].append(i)
+        elif text in _CLOSE_DOUBLE or text == "''":
+            _close(stacks["double"], i, doc, sentences, pairs)
+        elif text in ('"', "``"):
+            if stacks["double"] and (attached_left(i) or not attached_right(i)):
+                _close(stacks["double"], i, doc, sentences, pairs)
+            else:
+                stacks["double"].append(i)
+        elif text in _OPEN_SINGLE:
+            stacks["single"].append(i)
+        elif text in _CLOSE_SINGLE or text == "'":
+            opening = (not attached_left(i) or (i > 0 and doc[i - 1].text in "([“\"")) and attached_right(i)
+            if opening and text == "'":
+                stacks["single"].append(i)
+            elif stacks["single"]:
+                _close(stacks["single"], i, doc, sentences, pairs)
+            # else an apostrophe (plural possessive), not a quote
+    for stack in stacks.values():
+        for opening in stack:
+            end = next((e for s, e in sentences if s <= opening < e), n)
+            pairs.append((opening, end))
+    return pairs
+
+
+def _close(stack: list[int], i: int, doc: Doc, sentences: list[tuple[int, int]],
+           pairs: list[tuple[int, int]]) -> None:
+    if stack:
+        pairs.append((stack.pop(), i))
+    else:
+        start = next((s for s, e in sentences if s <= i < e), 0)
+        pairs.append((start - 1, i))

@@ -1,0 +1,673 @@
+"""Rule data: the model, the TOML loader and its validation.
+
+Rules are data (``rules/<lang>/*.toml``); this module turns them into frozen
+objects and refuses anything malformed with a message that names the file, the
+rule and the field. It never imports spaCy, so a run over clean text stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Literal, cast
+
+Category = Literal["avoid", "care"]
+Severity = Literal["error", "warning", "info"]
+
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
+SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
+DEFAULT_SEVERITY: dict[str, Severity] = {"avoid": "error", "care": "warning"}
+USES = ("person", "phenomenon", "material", "verb", "other")
+
+_ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_RULE_KEYS = {
+    "id", "category", "severity", "profiles", "terms", "patterns", "near", "exceptions", "message",
+    "rationale", "sources", "replacements", "fix", "examples",
+}
+_EXAMPLE_KEYS = {"bad", "good", "fixed"}
+
+
+class RuleError(Exception):
+    """A problem in rule or language data, located by file, rule id and field."""
+
+    def __init__(self, path: str, message: str, *, rule: str | None = None, field: str | None = None,
+                 line: int | None = None) -> None:
+        self.path = path
+        self.rule = rule
+        self.field = field
+        self.line = line
+        self.detail = message
+        where = path if line is None else f"{path}:{line}"
+        parts = [where]
+        if rule:
+            parts.append(f"rule {rule!r}")
+        if field:
+            parts.append(f"field {field!r}")
+        super().__init__(": ".join(parts) + ": " + message)
+
+
+class RuleLoadError(Exception):
+    """One or more :class:`RuleError`; the message lists them all, one per line."""
+
+    def __init__(self, errors: Sequence[RuleError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A recommended wording. ``plural`` is given where number agreement matters."""
+
+    text: str
+    use: str
+    plural: str | None = None
+
+    def form(self, plural: bool) -> str:
+        return self.plural if plural and self.plural else self.text
+
+
+@dataclass(frozen=True)
+class Examples:
+    bad: tuple[str, ...] = ()
+    good: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    family: str
+    language: str
+    category: Category
+    severity: Severity
+    profiles: tuple[str, ...]
+    terms: tuple[str, ...]
+    patterns: tuple[str, ...]
+    near: str | None
+    exceptions: tuple[str, ...]
+    message: str
+    rationale: str
+    sources: tuple[str, ...]
+    replacements: tuple[Replacement, ...]
+    fix: Replacement | None
+    examples: Examples
+    path: str = field(compare=False)
+
+    @property
+    def preferred(self) -> Replacement | None:
+        """The first replacement to offer: the safe fix when there is one."""
+        if self.fix is not None:
+            return self.fix
+        return self.replacements[0] if self.replacements else None
+
+
+@dataclass(frozen=True)
+class Family:
+    id: str
+    language: str
+    title: str
+    description: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Title:
+    """An official title or proper name whose wording contains discouraged terms."""
+
+    name: str
+    kind: str
+    match: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    extends: str | None
+    severity: Mapping[str, Severity]
+
+
+@dataclass(frozen=True)
+class ContextCues:
+    """Wording around a term that changes what an occurrence is (see rules/README.md)."""
+
+    mention_before: tuple[str, ...] = ()
+    mention_nouns: tuple[str, ...] = ()
+    mention_after: tuple[str, ...] = ()
+    definition_before: tuple[str, ...] = ()
+    definition_after: tuple[str, ...] = ()
+    amendment_before: tuple[str, ...] = ()
+    citations: tuple[str, ...] = ()
+    name_heads: tuple[str, ...] = ()
+    name_prefixes: tuple[str, ...] = ()
+    small_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cited document: used to render a source such as "CRC/C/156, para. 55" with its title."""
+
+    key: str
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class LanguageData:
+    language: str
+    variants: Mapping[str, str]
+    classes: Mapping[str, tuple[str, ...]]
+    context: ContextCues
+    titles: tuple[Title, ...]
+    profiles: Mapping[str, Profile]
+    documents: tuple[Document, ...]
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """Everything known about one language: its language data, families and rules."""
+
+    language: LanguageData
+    families: tuple[Family, ...]
+    rules: tuple[Rule, ...]
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def profile_chain(self, profile: str) -> list[str]:
+        """The profile and every profile it extends, nearest first."""
+        chain: list[str] = []
+        name: str | None = profile
+        while name is not None:
+            if name in chain:
+                break
+            if name not in self.language.profiles:
+                raise KeyError(name)
+            chain.append(name)
+            name = self.language.profiles[name].extends
+        return chain
+
+    def rules_for(self, profile: str) -> tuple[Rule, ...]:
+        chain = set(self.profile_chain(profile))
+        return tuple(r for r in self.rules if chain.intersection(r.profiles))
+
+    def severity_for(self, rule: Rule, profile: str) -> Severity:
+        """The rule's severity under a profile: the nearest profile override wins."""
+        for name in self.profile_chain(profile):
+            override = self.language.profiles[name].severity.get(rule.id)
+            if override is not None:
+                return override
+        return rule.severity
+
+    def document_for(self, source: str) -> Document | None:
+        for doc in self.language.documents:
+            if source.startswith(doc.key):
+                return doc
+        return None
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def available_languages() -> list[str]:
+    root = resources.files("opsc_terms.rules")
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+@cache
+def load_builtin(language: str = "en") -> RulePack:
+    """The rule pack shipped with the package (cached per process)."""
+    root = resources.files("opsc_terms.rules") / language
+    if not root.is_dir():
+        known = ", ".join(available_languages()) or "none"
+        raise RuleLoadError([RuleError(f"rules/{language}", f"no rules for language {language!r} "
+                                                             f"(available: {known})")])
+    return load_pack(language, [root / name for name in sorted(p.name for p in root.iterdir())],
+                     display_root=f"rules/{language}")
+
+
+def load_pack(language: str, files: Iterable[Traversable | Path], *, display_root: str | None = None,
+              extra: Iterable[Path] = ()) -> RulePack:
+    """Load a language's data files plus any organisation rule files in ``extra``.
+
+    Files whose name starts with ``_`` hold language data (word variants, token classes,
+    context cues, titles, profiles); every other ``*.toml`` is one rule family.
+    """
+    errors: list[RuleError] = []
+    raw_language: dict[str, Any] = {}
+    family_docs: list[tuple[str, dict[str, Any]]] = []
+    for item in files:
+        if not item.name.endswith(".toml"):
+            continue
+        shown = f"{display_root}/{item.name}" if display_root else str(item)
+        data = _read_toml(item, shown, errors)
+        if data is None:
+            continue
+        if item.name.startswith("_"):
+            _merge_language(raw_language, data, shown, errors)
+        else:
+            family_docs.append((shown, data))
+    for path in extra:
+        data = _read_toml(path, str(path), errors)
+        if data is not None:
+            family_docs.append((str(path), data))
+
+    lang = _build_language(language, raw_language, errors)
+    families: list[Family] = []
+    rules: list[Rule] = []
+    for shown, data in family_docs:
+        family = _build_family(language, shown, data, errors)
+        if family is None:
+            continue
+        families.append(family)
+        for index, raw in enumerate(_as_list(data.get("rules", []))):
+            rule = _build_rule(raw, index, family, shown, lang, errors)
+            if rule is not None:
+                rules.append(rule)
+
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in seen:
+            errors.append(RuleError(rule.path, f"duplicate rule id (also in {seen[rule.id].path})",
+                                    rule=rule.id, field="id"))
+        seen[rule.id] = rule
+    family_ids: dict[str, str] = {}
+    for fam in families:
+        if fam.id in family_ids and family_ids[fam.id] != fam.path:
+            errors.append(RuleError(fam.path, f"duplicate family id {fam.id!r} (also in {family_ids[fam.id]})",
+                                    field="family.id"))
+        family_ids[fam.id] = fam.path
+    if errors:
+        raise RuleLoadError(errors)
+    return RulePack(lang, tuple(families), tuple(rules))
+
+
+def _read_toml(item: Traversable | Path, shown: str, errors: list[RuleError]) -> dict[str, Any] | None:
+    try:
+        raw = item.read_bytes()
+    except OSError as exc:
+        errors.append(RuleError(shown, f"cannot read: {exc.strerror or exc}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        errors.append(RuleError(shown, f"not UTF-8 (byte {exc.start})"))
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        msg = getattr(exc, "msg", str(exc))
+        errors.append(RuleError(shown, f"invalid TOML: {msg}", line=line))
+        return None
+
+
+def _merge_language(target: dict[str, Any], data: dict[str, Any], shown: str, errors: list[RuleError]) -> None:
+    for key, value in data.items():
+        if key not in {"variants", "classes", "context", "titles", "profiles", "documents"}:
+            errors.append(RuleError(shown, "unknown top-level key", field=key))
+            continue
+        if key in ("titles", "documents"):
+            target.setdefault(key, []).extend((shown, v) for v in _as_list(value))
+        else:
+            if not isinstance(value, dict):
+                errors.append(RuleError(shown, "must be a table", field=key))
+                continue
+            target.setdefault(key, {}).update({k: (shown, v) for k, v in value.items()})
+
+
+def _build_language(language: str, raw: dict[str, Any], errors: list[RuleError]) -> LanguageData:
+    variants: dict[str, str] = {}
+    for key, (shown, value) in raw.get("variants", {}).items():
+        if not isinstance(value, str) or not value:
+            errors.append(RuleError(shown, "a variant maps one word to one word", field=f"variants.{key}"))
+            continue
+        variants[key.lower()] = value.lower()
+
+    classes: dict[str, tuple[str, ...]] = {}
+    for key, (shown, value) in raw.get("classes", {}).items():
+        items = _string_list(value)
+        if items is None or not items:
+            errors.append(RuleError(shown, "a class is a non-empty list of phrases", field=f"classes.{key}"))
+            continue
+        classes[key] = tuple(items)
+
+    cue_kwargs: dict[str, tuple[str, ...]] = {}
+    cue_fields = set(ContextCues.__dataclass_fields__)
+    for key, (shown, value) in raw.get("context", {}).items():
+        items = _string_list(value)
+        if key not in cue_fields:
+            errors.append(RuleError(shown, "unknown context cue list", field=f"context.{key}"))
+        elif items is None:
+            errors.append(RuleError(shown, "must be a list of strings", field=f"context.{key}"))
+        else:
+            if key == "citations":
+                for pattern in items:
+                    try:
+                        re.compile(pattern)
+                    except re.error as exc:
+                        errors.append(RuleError(shown, f"bad regular expression {pattern!r}: {exc}",
+                                                field="context.citations"))
+            cue_kwargs[key] = tuple(items)
+
+    titles: list[Title] = []
+    for shown, value in raw.get("titles", []):
+        if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+            errors.append(RuleError(shown, "each title needs a name", field="titles"))
+            continue
+        match = _string_list(value.get("match", [value["name"]]))
+        if not match:
+            errors.append(RuleError(shown, f"title {value['name']!r} needs a non-empty match list",
+                                    field="titles.match"))
+            continue
+        titles.append(Title(value["name"], str(value.get("kind", "name")), tuple(match), str(value.get("source", ""))))
+
+    profiles: dict[str, Profile] = {}
+    for key, (shown, value) in raw.get("profiles", {}).items():
+        if not isinstance(value, dict):
+            errors.append(RuleError(shown, "must be a table", field=f"profiles.{key}"))
+            continue
+        sev = value.get("severity", {})
+        bad = [k for k, v in sev.items() if v not in SEVERITIES] if isinstance(sev, dict) else ["?"]
+        if bad:
+            errors.append(RuleError(shown, f"severity must be one of {', '.join(SEVERITIES)}",
+                                    field=f"profiles.{key}.severity"))
+            continue
+        profiles[key] = Profile(key, str(value.get("description", "")), value.get("extends"),
+                                cast(dict[str, Severity], dict(sev)))
+    if "default" not in profiles:
+        profiles["default"] = Profile("default", "", None, {})
+    for prof in profiles.values():
+        if prof.extends is not None and prof.extends not in profiles:
+            errors.append(RuleError(f"rules/{language}", f"profile {prof.name!r} extends unknown profile "
+                                                         f"{prof.extends!r}", field="profiles"))
+
+    documents: list[Document] = []
+    for shown, value in raw.get("documents", []):
+        if not isinstance(value, dict) or not isinstance(value.get("key"), str) or not value.get("title"):
+            errors.append(RuleError(shown, "each document needs a key and a title", field="documents"))
+            continue
+        documents.append(Document(value["key"], str(value["title"]), value.get("url")))
+    # Longer keys first so "CRC/C/156" is not shadowed by a shorter prefix.
+    documents.sort(key=lambda d: -len(d.key))
+
+    return LanguageData(language, variants, classes, ContextCues(**cue_kwargs), tuple(titles), profiles,
+                        tuple(documents))
+
+
+def _build_family(language: str, shown: str, data: dict[str, Any], errors: list[RuleError]) -> Family | None:
+    unknown = set(data) - {"family", "rules"}
+    for key in sorted(unknown):
+        errors.append(RuleError(shown, "unknown top-level key (expected [family] and [[rules]])", field=key))
+    fam = data.get("family", {})
+    if not isinstance(fam, dict):
+        errors.append(RuleError(shown, "must be a table", field="family"))
+        return None
+    stem = Path(shown).stem
+    fam_id = fam.get("id", stem)
+    if not isinstance(fam_id, str) or not _ID_RE.match(fam_id):
+        errors.append(RuleError(shown, f"family id {fam_id!r} must be kebab-case", field="family.id"))
+        return None
+    if "rules" not in data:
+        errors.append(RuleError(shown, "a family file needs at least one [[rules]] entry", field="rules"))
+        return None
+    return Family(fam_id, language, str(fam.get("title", fam_id)), str(fam.get("description", "")), shown)
+
+
+def _build_rule(raw: Any, index: int, family: Family, shown: str, lang: LanguageData,
+                errors: list[RuleError]) -> Rule | None:
+    if not isinstance(raw, dict):
+        errors.append(RuleError(shown, f"rules[{index}] must be a table"))
+        return None
+    rule_id = raw.get("id")
+    label = rule_id if isinstance(rule_id, str) else f"rules[{index}]"
+    before = len(errors)
+
+    def err(fld: str, message: str) -> None:
+        errors.append(RuleError(shown, message, rule=label, field=fld))
+
+    if not isinstance(rule_id, str) or not _ID_RE.match(rule_id):
+        err("id", "needs a kebab-case id such as 'child-prostitute'")
+    for key in sorted(set(raw) - _RULE_KEYS):
+        err(key, "unknown field")
+
+    category = raw.get("category")
+    if category not in DEFAULT_SEVERITY:
+        err("category", "must be 'avoid' or 'care'")
+        category = "care"
+    severity = raw.get("severity", DEFAULT_SEVERITY[category])
+    if severity not in SEVERITIES:
+        err("severity", f"must be one of {', '.join(SEVERITIES)}")
+        severity = DEFAULT_SEVERITY[category]
+    profiles = _string_list(raw.get("profiles", ["default"]))
+    if not profiles:
+        err("profiles", "must be a non-empty list of profile names")
+        profiles = ["default"]
+    for name in profiles:
+        if name not in lang.profiles:
+            err("profiles", f"unknown profile {name!r} (known: {', '.join(sorted(lang.profiles))})")
+
+    terms = _string_list(raw.get("terms", []))
+    patterns = _string_list(raw.get("patterns", []))
+    if terms is None:
+        err("terms", "must be a list of strings")
+        terms = []
+    if patterns is None:
+        err("patterns", "must be a list of strings")
+        patterns = []
+    if not terms and not patterns:
+        err("terms", "a rule needs terms or patterns to match")
+    for pattern in patterns:
+        for problem in pattern_problems(pattern, lang.classes):
+            err("patterns", f"{pattern!r}: {problem}")
+    near = raw.get("near")
+    if near is not None and (not isinstance(near, str) or near.lstrip("@") not in lang.classes):
+        err("near", f"must name a token class ({', '.join('@' + c for c in sorted(lang.classes))})")
+        near = None
+    exceptions = _string_list(raw.get("exceptions", []))
+    if exceptions is None:
+        err("exceptions", "must be a list of strings")
+        exceptions = []
+
+    for fld in ("message", "rationale"):
+        if not isinstance(raw.get(fld), str) or not raw[fld].strip():
+            err(fld, "is required and must be text")
+    sources = _string_list(raw.get("sources", []))
+    if not sources:
+        err("sources", "every rule cites at least one source")
+        sources = []
+
+    replacements: list[Replacement] = []
+    groups = raw.get("replacements", {})
+    if not isinstance(groups, dict):
+        err("replacements", "must be a table of use = [phrases]")
+        groups = {}
+    for use, items in groups.items():
+        if use not in USES:
+            err(f"replacements.{use}", f"unknown use (expected one of {', '.join(USES)})")
+            continue
+        for item in _as_list(items):
+            if isinstance(item, str) and item.strip():
+                replacements.append(Replacement(item, use))
+            elif isinstance(item, dict) and isinstance(item.get("text"), str):
+                plural = item.get("plural")
+                if plural is not None and not isinstance(plural, str):
+                    err(f"replacements.{use}", "plural must be text")
+                    plural = None
+                replacements.append(Replacement(item["text"], use, plural))
+            else:
+                err(f"replacements.{use}", "each replacement is text or {text = ..., plural = ...}")
+
+    fix: Replacement | None = None
+    raw_fix = raw.get("fix")
+    if raw_fix is not None:
+        fix = next((r for r in replacements if r.text == raw_fix), None)
+        if fix is None:
+            err("fix", f"{raw_fix!r} is not one of the rule's replacements")
+
+    raw_examples = raw.get("examples", {})
+    if not isinstance(raw_examples, dict):
+        err("examples", "must be a table with bad, good and fixed lists")
+        raw_examples = {}
+    for key in sorted(set(raw_examples) - _EXAMPLE_KEYS):
+        err(f"examples.{key}", "unknown example list (expected bad, good, fixed)")
+    ex: dict[str, tuple[str, ...]] = {}
+    for key in sorted(_EXAMPLE_KEYS):
+        items = _string_list(raw_examples.get(key, []))
+        if items is None:
+            err(f"examples.{key}", "must be a list of strings")
+            items = []
+        ex[key] = tuple(items)
+    if not ex["bad"]:
+        err("examples.bad", "every rule needs at least one example that must be flagged")
+    if not ex["good"]:
+        err("examples.good", "every rule needs at least one example that must not be flagged")
+    if ex["fixed"] and len(ex["fixed"]) != len(ex["bad"]):
+        err("examples.fixed", f"has {len(ex['fixed'])} entries; it pairs with examples.bad "
+                              f"({len(ex['bad'])} entries)")
+    if fix is not None and not ex["fixed"]:
+        err("examples.fixed", "a rule with a safe fix shows what the fix produces")
+
+    if len(errors) > before:
+        return None
+    return Rule(
+        id=cast(str, rule_id), family=family.id, language=family.language, category=cast(Category, category),
+        severity=cast(Severity, severity), profiles=tuple(profiles), terms=tuple(terms),
+        patterns=tuple(patterns), near=near.lstrip("@") if near else None, exceptions=tuple(exceptions),
+        message=raw["message"].strip(), rationale=_dedent(raw["rationale"]), sources=tuple(sources),
+        replacements=tuple(replacements), fix=fix,
+        examples=Examples(ex["bad"], ex["good"], ex["fixed"]), path=shown,
+    )
+
+
+# --------------------------------------------------------------------------- pattern syntax
+
+# The pattern language is documented in rules/README.md. It is parsed here (to validate
+# data without spaCy) and compiled to spaCy Matcher patterns in engine.py.
+
+_QUANT_RE = re.compile(r"^(?P<body>.+?)(?P<quant>\?|\{\d+,\d+\})?$")
+_BUILTINS = {"#age", "%punct", "%any", "%num", "%stop"}
+
+
+@dataclass(frozen=True)
+class PatternToken:
+    kind: Literal["words", "exact", "not", "class", "builtin", "gap"]
+    values: tuple[str, ...]
+    optional: bool = False
+    repeat: tuple[int, int] | None = None
+    focus: bool = True
+
+
+def parse_pattern(pattern: str) -> list[PatternToken]:
+    """Parse one pattern string. Raises ValueError with a readable reason."""
+    tokens: list[PatternToken] = []
+    parts = pattern.split()
+    has_focus = "[" in parts
+    in_focus = not has_focus
+    saw_open = saw_close = False
+    for part in parts:
+        if part == "[":
+            if saw_open:
+                raise ValueError("only one [ ... ] focus is allowed")
+            saw_open, in_focus = True, True
+            continue
+        if part == "]":
+            if not saw_open or saw_close:
+                raise ValueError("']' without '['")
+            saw_close, in_focus = True, False
+            continue
+        if part.startswith("~"):
+            try:
+                count = int(part[1:])
+            except ValueError:
+                raise ValueError(f"gap {part!r} must be ~N with N a number") from None
+            if not 1 <= count <= 8:
+                raise ValueError("a gap spans 1 to 8 words")
+            tokens.append(PatternToken("gap", (), repeat=(0, count), focus=in_focus))
+            continue
+        m = _QUANT_RE.match(part)
+        assert m is not None
+        body, quant = m.group("body"), m.group("quant")
+        optional = quant == "?"
+        repeat = None
+        if quant and quant.startswith("{"):
+            lo, hi = (int(x) for x in quant[1:-1].split(","))
+            if lo > hi:
+                raise ValueError(f"bad repeat {quant}")
+            repeat = (lo, hi)
+        if body.startswith("@"):
+            tokens.append(PatternToken("class", (body[1:],), optional, repeat, in_focus))
+        elif body in _BUILTINS:
+            tokens.append(PatternToken("builtin", (body,), optional, repeat, in_focus))
+        elif body.startswith("="):
+            words = tuple(w.lower() for w in body[1:].split("|") if w)
+            if not words:
+                raise ValueError(f"{part!r} names no words")
+            tokens.append(PatternToken("exact", words, optional, repeat, in_focus))
+        elif body.startswith("!"):
+            words = tuple(w for w in body[1:].split("|") if w)
+            if not words:
+                raise ValueError(f"{part!r} names no words")
+            tokens.append(PatternToken("not", words, optional, repeat, in_focus))
+        else:
+            words = tuple(w for w in body.split("|") if w)
+            if not words or any(not re.match(r"^[\w'’.-]+$", w) for w in words):
+                raise ValueError(f"{part!r} is not a word, a|b alternation, =exact form, @class, !negation, ~N gap "
+                                 f"or one of {', '.join(sorted(_BUILTINS))}")
+            tokens.append(PatternToken("words", words, optional, repeat, in_focus))
+    if saw_open and not saw_close:
+        raise ValueError("'[' without ']'")
+    if not any(t.focus for t in tokens):
+        raise ValueError("the [ ... ] focus is empty")
+    if not any(t.kind in ("words", "exact", "class") and not t.optional and not t.repeat for t in tokens):
+        raise ValueError("a pattern needs at least one required word or class")
+    return tokens
+
+
+def pattern_problems(pattern: str, classes: Mapping[str, Sequence[str]]) -> list[str]:
+    try:
+        tokens = parse_pattern(pattern)
+    except ValueError as exc:
+        return [str(exc)]
+    return [f"unknown class @{t.values[0]}" for t in tokens if t.kind == "class" and t.values[0] not in classes]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _string_list(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v for v in value if v.strip()]
+    return None
+
+
+def _dedent(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines()]
+    # Paragraphs are separated by blank lines; single newlines inside a paragraph are wrapping.
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs)

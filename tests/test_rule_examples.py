@@ -1,0 +1,53 @@
+"""Every rule's own examples, run through the real spaCy pipeline.
+
+bad   -> the rule reports a plain use at its own severity
+good  -> the rule reports nothing at warning or error (nothing at all for an info rule)
+fixed -> applying the safe fixes to bad[i] gives fixed[i]
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import opsc_terms
+from opsc_terms import Config, get_checker, load_builtin
+from opsc_terms.ruleset import SEVERITY_RANK, Rule
+
+PACK = load_builtin("en")
+
+
+def _profile(rule: Rule) -> str:
+    return "media" if "media" in rule.profiles and "default" not in rule.profiles else "default"
+
+
+def _findings(rule: Rule, text: str) -> list[opsc_terms.Finding]:
+    return [f for f in get_checker(Config(profile=_profile(rule))).check(text) if f.rule == rule.id]
+
+
+def _cases(kind: str) -> list[object]:
+    return [pytest.param(rule, i, text, id=f"{rule.id}-{kind}{i}")
+            for rule in PACK.rules for i, text in enumerate(getattr(rule.examples, kind))]
+
+
+@pytest.mark.parametrize(("rule", "index", "text"), _cases("bad"))
+def test_bad_example_is_flagged(rule: Rule, index: int, text: str) -> None:
+    expected = PACK.severity_for(rule, _profile(rule))
+    found = _findings(rule, text)
+    assert found, f"{rule.id} did not flag {text!r}"
+    assert any(f.context is None and SEVERITY_RANK[f.severity] >= min(SEVERITY_RANK[expected],
+                                                                        SEVERITY_RANK["warning"])
+               for f in found), [(f.severity, f.context) for f in found]
+
+
+@pytest.mark.parametrize(("rule", "index", "text"), _cases("good"))
+def test_good_example_is_not_flagged(rule: Rule, index: int, text: str) -> None:
+    floor = min(SEVERITY_RANK[PACK.severity_for(rule, _profile(rule))], SEVERITY_RANK["warning"])
+    flagged = [f for f in _findings(rule, text) if SEVERITY_RANK[f.severity] >= floor]
+    assert not flagged, [(f.text, f.severity, f.context) for f in flagged]
+
+
+@pytest.mark.parametrize(("rule", "index", "text"), _cases("fixed"))
+def test_fixed_example(rule: Rule, index: int, text: str) -> None:
+    bad = rule.examples.bad[index]
+    findings = get_checker(Config(profile=_profile(rule))).check(bad)
+    assert opsc_terms.fix(bad, findings) == text
