@@ -47,6 +47,6 @@ class OpscTermsComponent:
 )
 def make_opsc_terms(nlp: Language, name: str, profile: str, select: list[str], ignore: list[str],
                     language: str | None, spans_key: str) -> OpscTermsComponent:
-    config = Config(profile=profile, language=language or nlp.lang, select=tuple(select), ignore=tuple(ignore))
+    config = Config(profile=profile, language=language or nlp.lang or "en", select=tuple(select), ignore=tuple(ignore))
     get_checker(config)  # fail now, not on the first document, if the settings are wrong
     return OpscTermsComponent(name, config, spans_key)

@@ -220,8 +220,8 @@ def _context(info: _DocInfo, model: ContextModel, m: RawMatch, q: tuple[int, int
             and _only_conjunctions(info, previous[0], left):
         return previous[1]
     sentence_text = text[doc[s_start].idx:doc[s_end - 1].idx + len(doc[s_end - 1])] if s_end > s_start else ""
-    if model.citation_start is not None and model.citation_start.match(sentence_text):
-        return CITATION  # a heading that opens with a provision: "18 U.S.C. § 2252A - ..."
+    if _opens_with_provision(model, sentence_text):
+        return CITATION  # "Article 3 (1) (c) of the Optional Protocol ...", "18 U.S.C. § 2252A - ..."
     if q is not None:
         if doc[left - 1].norm_ == "as" if left > 0 else False:
             return MENTION  # "covered ... as “child pornography”"
@@ -238,6 +238,27 @@ def _context(info: _DocInfo, model: ContextModel, m: RawMatch, q: tuple[int, int
     if _is_name(info, model, m, sentence):
         return NAME
     return None
+
+
+_OF_INSTRUMENT_RE = re.compile(r"^[\s,()0-9a-z.]{0,40}?\bof\s+(?:the\s+|this\s+|that\s+)?[A-Z]")
+
+
+def _opens_with_provision(model: ContextModel, sentence: str) -> bool:
+    """Does the sentence open with a provision of a named instrument, or a code section?
+
+    Such a sentence analyses or heads existing law, whose wording the writer cannot
+    change. New legislation ("Article 5: Child prostitution is prohibited") does not name
+    another instrument and stays a plain use.
+    """
+    if model.citation_start is None:
+        return False
+    m = model.citation_start.match(sentence)
+    if m is None:
+        return False
+    cited = m.group()
+    if any(mark in cited for mark in ("§", "U.S.C", "USC", "C.F.R", "CFR")):
+        return True
+    return bool(_OF_INSTRUMENT_RE.match(sentence[m.end():]))
 
 
 def _occurrence(info: _DocInfo, m: RawMatch, severity: Severity, context: str | None,
@@ -262,7 +283,8 @@ def _occurrence(info: _DocInfo, m: RawMatch, severity: Severity, context: str | 
 # --------------------------------------------------------------------------- pieces
 
 
-def _resolve_overlaps(raws: Sequence[RawMatch], severity_of: Callable[[RawMatch], Severity]) -> list[RawMatch]:
+def _resolve_overlaps(raws: Sequence[RawMatch],
+                      severity_of: Callable[[RawMatch], Severity]) -> list[RawMatch]:
     """Keep the longest of overlapping matches (then the more severe, then the first rule)."""
     ranked = sorted(raws, key=lambda m: (-(m.focus_end - m.focus_start), -SEVERITY_RANK[severity_of(m)],
                                          m.focus_start))
@@ -317,8 +339,7 @@ def _coordinated_with_quoted(info: _DocInfo, m: RawMatch, q: tuple[int, int],
         if other is m or oq is None:
             continue
         a, b = (q, oq) if q[0] < oq[0] else (oq, q)
-        if _only_conjunctions(info, a[1] + 1, b[0]) and any(
-                info.doc[k].lower_ in ("and", "or", "nor") for k in range(a[1] + 1, b[0])) | (b[0] - a[1] <= 2):
+        if _only_conjunctions(info, a[1] + 1, b[0]):
             return True
     return False
 
@@ -348,7 +369,7 @@ def _is_name(info: _DocInfo, model: ContextModel, m: RawMatch, sentence: tuple[i
         left += 1
     while right > m.focus_end and doc[right - 1].lower_ in model.small_words:
         right -= 1
-    outside = [t for t in list(doc[left:m.focus_start]) + list(doc[m.focus_end:right])]
+    outside = [*doc[left:m.focus_start], *doc[m.focus_end:right]]
     extra = [t for t in outside if t.is_alpha and _capitalised(t)]
     after = doc[right] if right < s_end else None
 
@@ -428,16 +449,16 @@ def _quotes(doc: Doc, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]
         elif text in _OPEN_SINGLE:
             stacks["single"].append(i)
         elif text in _CLOSE_SINGLE or text == "'":
-            opening = (not attached_left(i) or (i > 0 and doc[i - 1].text in "([“\"")) and attached_right(i)
-            if opening and text == "'":
+            opens = (not attached_left(i) or (i > 0 and doc[i - 1].text in "([“\"")) and attached_right(i)
+            if opens and text == "'":
                 stacks["single"].append(i)
             elif stacks["single"]:
                 _close(stacks["single"], i, doc, sentences, pairs)
             # else an apostrophe (plural possessive), not a quote
     for stack in stacks.values():
-        for opening in stack:
-            end = next((e for s, e in sentences if s <= opening < e), n)
-            pairs.append((opening, end))
+        for unclosed in stack:
+            end = next((e for s, e in sentences if s <= unclosed < e), n)
+            pairs.append((unclosed, end))
     return pairs
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, cast
 
 import spacy
 from spacy.attrs import NORM
@@ -63,7 +63,7 @@ class Normaliser:
         return self._variants.get(word, word)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lookup_table(language: str) -> Mapping[str, str]:
     """The lookup lemmatizer's table from spacy-lookups-data (keyed by string)."""
     lookups = load_lookups(language, ["lemma_lookup"], strict=False)
@@ -73,7 +73,7 @@ def _lookup_table(language: str) -> Mapping[str, str]:
     return table
 
 
-@lru_cache(maxsize=None)
+@cache
 def _word_classes(language: str) -> tuple[frozenset[str], frozenset[str]]:
     """Nouns and adverbs from the rule lemmatizer's index (WordNet lists in spacy-lookups-data)."""
     lookups = load_lookups(language, ["lemma_index"], strict=False)
@@ -93,7 +93,8 @@ def pipeline(language: LanguageData) -> tuple[Language, Normaliser]:
         return cached
     nlp = spacy.blank(language.language)
     normaliser = Normaliser(_lookup_table(language.language), language.variants)
-    nlp.vocab.lex_attr_getters[NORM] = normaliser
+    vocab: Any = nlp.vocab  # lex_attr_getters is missing from spaCy's type stubs
+    vocab.lex_attr_getters[NORM] = normaliser
     for lexeme in nlp.vocab:  # lexemes created before the getter was installed
         lexeme.norm_ = normaliser(lexeme.orth_)
     _PIPELINES[language.language] = (nlp, normaliser)
@@ -203,7 +204,7 @@ class Matchers:
         else:  # gap: a few words, never across punctuation
             spec = {"IS_PUNCT": False, "IS_SPACE": False}
         if token.repeat is not None:
-            spec["OP"] = "{%d,%d}" % token.repeat
+            spec["OP"] = "{{{},{}}}".format(*token.repeat)
         elif token.optional:
             spec["OP"] = "?"
         return [[spec]]
@@ -238,7 +239,9 @@ class Matchers:
                     continue
                 found.append(RawMatch(self.rules[index], start, end, start, end, kind))
         if len(self.patterns):
-            for key, start, end, align in self.patterns(doc, with_alignments=True):
+            # spaCy's stubs do not know that with_alignments adds a fourth element.
+            aligned: list[tuple[int, int, int, list[int]]] = cast(Any, self.patterns)(doc, with_alignments=True)
+            for key, start, end, align in aligned:
                 index, focus = self._pattern_info[key]
                 token_focus = [start + i for i, spec_index in enumerate(align) if focus[spec_index]]
                 if not token_focus:
