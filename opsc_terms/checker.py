@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .config import Config
 from .findings import Finding, compose_message, render, render_occurrence
-from .ruleset import SEVERITY_RANK, Rule, RulePack, Severity, load_builtin, load_pack, parse_pattern
+from .ruleset import SEVERITY_RANK, Rule, RulePack, Severity, load_builtin, load_language, parse_pattern
 from .text import LineIndex, Prefilter, Span, View, build_view, find_masks, split_blocks, word_forms
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class Checker:
         self.config = config or Config()
         language = self.config.language
         self.pack: RulePack = (load_builtin(language) if not self.config.extend_rules
-                               else _with_extra(language, self.config.extend_rules))
+                               else load_language(language, self.config.extend_rules))
         if self.config.profile not in self.pack.language.profiles:
             known = ", ".join(sorted(self.pack.language.profiles))
             raise ValueError(f"unknown profile {self.config.profile!r} (known: {known})")
@@ -191,16 +191,6 @@ def _within(masks: Sequence[Span], block: Span) -> Iterable[Span]:
 
 def _relative(span: Span, block: Span) -> Span:
     return span[0] - block[0], span[1] - block[0]
-
-
-def _with_extra(language: str, extra: Sequence[object]) -> RulePack:
-    from importlib import resources
-    from pathlib import Path
-
-    root = resources.files("opsc_terms.rules") / language
-    files = [root / name for name in sorted(p.name for p in root.iterdir())]
-    return load_pack(language, files, display_root=f"rules/{language}",
-                     extra=[Path(str(p)) for p in extra])
 
 
 def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> set[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
-from .ruleset import SEVERITIES, Rule, Severity
+from .ruleset import SEVERITIES, Rule, Severity, toml_error
 
 CONFIG_FILES = (".opsc-terms.toml", "opsc-terms.toml", "pyproject.toml")
 _KEYS = {"profile", "select", "ignore", "severity", "extend-rules", "allow", "include", "exclude", "language"}
@@ -105,8 +105,8 @@ def load_config(path: Path) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(shown, f"invalid TOML: {getattr(exc, 'msg', exc)}",
-                          line=getattr(exc, "lineno", None)) from None
+        message, line = toml_error(exc, text)
+        raise ConfigError(shown, f"invalid TOML: {message}", line=line) from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("opsc-terms", {})
         prefix = "tool.opsc-terms."

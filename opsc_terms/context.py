@@ -91,6 +91,7 @@ class ContextModel:
         self.definition_before = _compile(seq, cues.definition_before)
         self.definition_after = _compile(seq, cues.definition_after)
         self.amendment_before = _compile(seq, cues.amendment_before)
+        self.insertion_before = _compile(seq, cues.insertion_before)
         self.mention_nouns = {n for phrase in cues.mention_nouns for n in seq(phrase)}
         self.name_heads = {n for phrase in cues.name_heads for n in seq(phrase)}
         self.name_prefixes = {n for phrase in cues.name_prefixes for n in seq(phrase)}
@@ -208,6 +209,8 @@ def _context(info: _DocInfo, model: ContextModel, m: RawMatch, q: tuple[int, int
     left = q[0] if q else m.focus_start  # index of the first token of the occurrence (or its quote)
     right = q[1] + 1 if q else m.focus_end
 
+    if q is not None and info.ends_with(left, model.insertion_before):
+        return None  # text an amendment inserts is new wording: a use like any other
     if info.ends_with(left, model.amendment_before):
         return AMENDMENT
     if info.ends_with(left, model.definition_before) or info.starts_with(right, model.definition_after):

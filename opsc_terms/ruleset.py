@@ -144,6 +144,7 @@ class ContextCues:
     definition_before: tuple[str, ...] = ()
     definition_after: tuple[str, ...] = ()
     amendment_before: tuple[str, ...] = ()
+    insertion_before: tuple[str, ...] = ()
     citations: tuple[str, ...] = ()
     name_heads: tuple[str, ...] = ()
     name_prefixes: tuple[str, ...] = ()
@@ -227,13 +228,18 @@ def available_languages() -> list[str]:
 @cache
 def load_builtin(language: str = "en") -> RulePack:
     """The rule pack shipped with the package (cached per process)."""
+    return load_language(language)
+
+
+def load_language(language: str, extra: Iterable[Path] = ()) -> RulePack:
+    """The shipped rules for ``language`` plus an organisation's own rule files."""
     root = resources.files("opsc_terms.rules") / language
     if not root.is_dir():
         known = ", ".join(available_languages()) or "none"
         raise RuleLoadError([RuleError(f"rules/{language}", f"no rules for language {language!r} "
                                                              f"(available: {known})")])
     return load_pack(language, [root / name for name in sorted(p.name for p in root.iterdir())],
-                     display_root=f"rules/{language}")
+                     display_root=f"rules/{language}", extra=extra)
 
 
 def load_pack(language: str, files: Iterable[Traversable | Path], *, display_root: str | None = None,
@@ -306,9 +312,8 @@ def _read_toml(item: Traversable | Path, shown: str, errors: list[RuleError]) ->
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        msg = getattr(exc, "msg", str(exc))
-        errors.append(RuleError(shown, f"invalid TOML: {msg}", line=line))
+        message, line = toml_error(exc, text)
+        errors.append(RuleError(shown, f"invalid TOML: {message}", line=line))
         return None
 
 
@@ -643,6 +648,19 @@ def pattern_problems(pattern: str, classes: Mapping[str, Sequence[str]]) -> list
 
 
 # --------------------------------------------------------------------------- helpers
+
+_TOML_POSITION_RE = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
+
+
+def toml_error(exc: tomllib.TOMLDecodeError, text: str) -> tuple[str, int]:
+    """The message and line of a TOML syntax error (Python 3.11 keeps the line in the text)."""
+    message = str(exc)
+    m = _TOML_POSITION_RE.search(message)
+    if m is None:
+        return message, 1
+    line = int(m.group(1)) if m.group(1) else text.count("\n") + 1
+    return message[:m.start()], line
+
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -1,0 +1,156 @@
+"""Judgement per occurrence: titles, names, mentions, legal drafting, quotations, markup-free noise.
+
+Each test sentence is written for this suite. "reported" means warning or error.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import opsc_terms
+
+
+def judged(text: str, profile: str = "default") -> list[tuple[str, str, str | None]]:
+    return [(f.text, f.severity, f.context) for f in opsc_terms.check(text, profile=profile)]
+
+
+def reported(text: str, profile: str = "default") -> list[str]:
+    return [f.text for f in opsc_terms.check(text, profile=profile) if f.severity in ("error", "warning")]
+
+
+# --------------------------------------------------------------------------- official titles
+
+@pytest.mark.parametrize("text", [
+    "Sierra Leone ratified the Optional Protocol to the Convention on the Rights of the Child on the sale "
+    "of children, child prostitution and child pornography in 2001.",
+    "The Optional Protocol on the sale of children, child prostitution and child pornography applies.",
+    "THE OPTIONAL PROTOCOL ON THE SALE OF CHILDREN, CHILD PROSTITUTION AND CHILD PORNOGRAPHY",
+    "the Optional Protocol on the Sale of Children, Child Prostitution, and Child Pornography (OPSC)",
+    "the optional protocol on the sale of children,child prostitution and child pornography",
+    "the Optional Protocol to the Convention on the\nRights of the Child on the sale of children, child\n\n"
+    "prostitution and child pornography, adopted in 2000,",
+    "The Special Rapporteur on the sale of children, child prostitution and child pornography visited.",
+    "**Report of the Special Rapporteur on the sale and sexual exploitation of\nchildren, including child "
+    "prostitution, child pornography and other\nchild sexual abuse material**",
+    "ECPAT stands for End Child Prostitution, Child Pornography and Trafficking of Children for Sexual Purposes.",
+    "Banks joined the financial coalition against child pornography in 2006.",
+    "The Anti-Child Pornography Act of 2009 created new offences.",
+])
+def test_official_titles_are_not_reported(text: str) -> None:
+    assert reported(text) == []
+
+
+def test_title_and_plain_use_in_one_sentence() -> None:
+    text = ("Under the Optional Protocol on the sale of children, child prostitution and child pornography, "
+            "States must prosecute child pornography offences.")
+    found = judged(text)
+    assert [(t, s) for t, s, _ in found] == [("child pornography", "error")]
+    assert text.rindex("child pornography") == opsc_terms.check(text)[0].start
+
+
+# --------------------------------------------------------------------------- proper names
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("The state passed a Child Prostitution Prevention Act in 2004.", "Child Prostitution"),
+    ("Tonight's film, Paedophile Hunters: The Rise of the Vigilantes, follows three groups.", "Paedophile"),
+    ("She joined the Child Prostitution Unit of the city police.", "Child Prostitution"),
+])
+def test_proper_names_are_info(text: str, term: str) -> None:
+    assert judged(text) == [(term, "info", "name")]
+
+
+@pytest.mark.parametrize("text", [
+    "Being charged with Child Pornography can ruin a career.",
+    "CHILD PORN RING BUSTED IN DAWN RAID",
+    "Child Prostitutes Freed In Police Raid",
+])
+def test_capitals_alone_do_not_make_a_name(text: str) -> None:
+    assert reported(text)
+
+
+# --------------------------------------------------------------------------- mentions
+
+@pytest.mark.parametrize("text", [
+    "Many agencies now avoid the term 'child pornography'.",
+    "Many agencies now avoid the term child pornography altogether.",
+    "The so-called child sex tourism industry is a crime scene.",
+    "The practice is sometimes referred to as “sextortion”.",
+    "Such material is known as “child pornography” in older statutes.",
+    "This is what the Optional Protocol calls “child pornography”.",
+    "Hotlines remove child sexual abuse material (child pornography) every day.",
+    "In many countries, child prostitution can be misleading as a label because adult sex work is legal.",
+    "The Committee rejects terms such as “child prostitute” or “child sex worker”.",
+    "The words “child porn,” and “kiddie porn,” appear in the chat logs.",
+    "Reporters should stop using the terms child prostitution and child pornography.",
+])
+def test_mentions_are_info(text: str) -> None:
+    found = judged(text)
+    assert found, "the mention should still be noted"
+    assert all(sev == "info" for _, sev, _ in found), found
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("Police warn parents about the rise of ‘sextortion’ of teenagers.", "sextortion"),
+    ("He denied possessing \"child pornography\" on his laptop.", "child pornography"),
+])
+def test_scare_quotes_around_a_use_still_flag(text: str, term: str) -> None:
+    assert reported(text) == [term]
+
+
+def test_use_and_mention_in_one_sentence_get_separate_decisions() -> None:
+    text = "Child pornography is everywhere online, and the term “child pornography” hides the abuse."
+    found = judged(text)
+    assert [(s, c) for _, s, c in found] == [("error", None), ("info", "mention")]
+
+
+def test_direct_quotation_is_info() -> None:
+    text = 'The minister said: "We will not rest until every child prostitute in this city is safe."'
+    assert judged(text) == [("child prostitute", "info", "quotation")]
+
+
+# --------------------------------------------------------------------------- legal drafting
+
+@pytest.mark.parametrize("text", [
+    "In this Part, “child pornography” means any visual depiction of sexually explicit conduct involving a minor.",
+    "In this Part, child pornography means any visual depiction of sexually explicit conduct involving a minor.",
+    "Possession of child pornography as defined in article 2 (c) is an offence.",
+    "Article 2 (c) of the Optional Protocol defines child pornography as any representation of a child.",
+    "Article 3 (1) (b) of the Optional Protocol requires States to criminalise offering a child for child "
+    "prostitution.",
+    "18 U.S.C. § 2252A - certain activities relating to material constituting child pornography",
+])
+def test_definitions_and_provisions_are_info(text: str) -> None:
+    found = judged(text)
+    assert found
+    assert all(sev == "info" for _, sev, _ in found), found
+
+
+def test_amendment_strikes_old_wording_and_checks_the_new() -> None:
+    text = ("Section 4 is amended by striking “child pornography” and inserting “child sexual abuse material”, "
+            "and by striking “juvenile prostitute” and inserting “child prostitute”.")
+    found = judged(text)
+    assert found == [("child pornography", "info", "amendment"), ("juvenile prostitute", "info", "amendment"),
+                     ("child prostitute", "error", None)]
+
+
+def test_new_legislation_is_not_excused_by_its_own_article_number() -> None:
+    assert reported("Article 5: Child prostitution is prohibited in all its forms.") == ["Child prostitution"]
+
+
+# --------------------------------------------------------------------------- noise that is never reported
+
+@pytest.mark.parametrize("text", [
+    "See https://example.org/reports/child-pornography-trends.pdf for the data.",
+    "Reports go to childporn-reports@example.org within a day.",
+    "Join the #StopSextortion and #childprostitution campaigns.",
+    "Visit www.example.org/sextortion/help for advice.",
+])
+def test_urls_emails_and_hashtags_never_warn(text: str) -> None:
+    assert reported(text) == []
+
+
+def test_two_occurrences_in_one_sentence() -> None:
+    text = "The agency fights child prostitution and child pornography."
+    found = opsc_terms.check(text)
+    assert [(f.rule, f.severity) for f in found] == [("child-prostitution", "error"), ("child-pornography", "error")]
+    assert [text[f.start:f.end] for f in found] == ["child prostitution", "child pornography"]
