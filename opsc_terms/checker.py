@@ -22,13 +22,14 @@ if TYPE_CHECKING:
     from .context import ContextModel, Occurrence
     from .engine import Matchers, RawMatch
 
-# Words that never serve as a term's prefilter keyword: too common to be selective, or
-# with irregular forms that simple suffixes miss.
+# Words that make poor prefilter keywords: too common to be selective (in English, or in
+# writing about child protection, where "sexual" is in almost every paragraph), or with
+# irregular forms that simple suffixes miss. A term's keyword is its longest other word.
 _COMMON = frozenset({
     "a", "an", "the", "of", "in", "on", "to", "for", "with", "and", "or", "by", "as", "at", "who", "that",
     "child", "children", "kid", "kids", "girl", "boy", "woman", "women", "man", "men", "person", "people",
     "have", "has", "had", "having", "be", "is", "are", "was", "were", "been", "being", "his", "her", "their",
-    "young", "online", "new",
+    "young", "online", "new", "sexual", "involving", "internet", "material", "content", "image", "images",
 })
 _CACHE_SIZE = 4096
 
@@ -204,9 +205,10 @@ def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> set
     def add_word(word: str) -> None:
         word = word.lower()
         for variant in variants.get(word, {word}) | {word}:
+            forms.add(variant)
+            if variant.endswith("s") and not variant.endswith("ss") and len(variant) > 3:
+                variant = variant[:-1]  # written in the plural in the data
             forms.update(word_forms(variant))
-            if variant.endswith("s"):  # written in the plural in the data
-                forms.add(variant[:-1])
 
     for rule in rules:
         for term in rule.terms:
@@ -219,9 +221,9 @@ def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> set
             best: tuple[int, tuple[str, ...]] | None = None
             for token in parse_pattern(pattern):
                 if token.kind in ("words", "exact") and not token.optional and not token.repeat:
-                    score = min(len(w) for w in token.values) - (10 if all(w in _COMMON for w in token.values)
+                    score = min(len(w) for w in token.values) - (10 if any(w in _COMMON for w in token.values)
                                                                  else 0)
-                    if best is None or score > best[0]:
+                    if best is None or score >= best[0]:  # ties go to the later word, usually the head
                         best = (score, token.values)
             if best is None:
                 raise ValueError(f"rule {rule.id}: pattern {pattern!r} has no required word to anchor on")
@@ -232,4 +234,5 @@ def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> set
 
 def _anchor_word(words: Sequence[str]) -> str:
     candidates = [w for w in words if w.lower() not in _COMMON] or list(words)
-    return max(candidates, key=len)
+    longest = max(len(w) for w in candidates)
+    return [w for w in candidates if len(w) == longest][-1]  # ties go to the head word

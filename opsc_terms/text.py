@@ -233,8 +233,10 @@ class Prefilter:
 
 def word_forms(word: str) -> set[str]:
     """Inflected surface forms of a (singular, lower-case) English word: enough for the prefilter."""
-    forms = {word, word + "s", word + "es", word + "'s", word + "’s"}
-    if word.endswith("y") and len(word) > 2:
+    forms = {word, word + "s"}
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(word + "es")
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
         forms.add(word[:-1] + "ies")
     return forms
 
