@@ -8,6 +8,7 @@ Results are cached per block of text, so an editor re-checks only the blocks tha
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,18 @@ from typing import TYPE_CHECKING
 from .config import Config
 from .findings import Finding, compose_message, render, render_occurrence
 from .ruleset import SEVERITY_RANK, Rule, RulePack, Severity, load_builtin, load_language, parse_pattern
-from .text import LineIndex, Prefilter, Span, View, build_view, find_masks, split_blocks, word_forms
+from .text import (
+    LineIndex,
+    Prefilter,
+    Span,
+    View,
+    build_view,
+    find_masks,
+    sentence_spans,
+    split_blocks,
+    window,
+    word_forms,
+)
 
 if TYPE_CHECKING:
     from .context import ContextModel, Occurrence
@@ -30,6 +42,7 @@ _COMMON = frozenset({
     "child", "children", "kid", "kids", "girl", "boy", "woman", "women", "man", "men", "person", "people",
     "have", "has", "had", "having", "be", "is", "are", "was", "were", "been", "being", "his", "her", "their",
     "young", "online", "new", "sexual", "involving", "internet", "material", "content", "image", "images",
+    "tourism", "marriage", "work",
 })
 _CACHE_SIZE = 4096
 
@@ -64,7 +77,11 @@ class Checker:
                                              if self.config.selects(r))
         self._severity = {r.id: self.config.severity_for(r, self.pack.severity_for(r, self.config.profile))
                           for r in self.rules}
-        self.prefilter = Prefilter(anchor_forms(self.rules, self.pack.language.variants))
+        term_forms, pattern_forms = anchor_forms(self.rules, self.pack.language.variants)
+        self.prefilter = Prefilter(term_forms | set(pattern_forms))
+        # Keyword -> rules with patterns: a sentence runs only the patterns of rules whose
+        # keyword it contains, because the token Matcher's cost grows with every pattern.
+        self.pattern_rules: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in pattern_forms.items()}
         self._engine: _Engine | None = None
         self._cache: OrderedDict[tuple[str, tuple[Span, ...]], list[_Cached]] = OrderedDict()
 
@@ -76,11 +93,18 @@ class Checker:
         ``masks`` are spans inside them that must never be reported (code, markup)."""
         regions = [(0, len(text))] if regions is None else regions
         blocks = [b for r in regions for b in split_blocks(text, r[0], r[1])]
-        candidates = self.prefilter.candidate_blocks(text, blocks)
-        if not candidates:
+        hits = sorted(self.prefilter.hits(text, blocks[0][0], blocks[-1][1])) if blocks else []
+        if not hits:
             return []
+        hit_positions = [pos for pos, _ in hits]
+        block_hits: dict[Span, list[tuple[int, str]]] = {}
+        for block in blocks:
+            lo, hi = bisect_left(hit_positions, block[0]), bisect_left(hit_positions, block[1])
+            if lo < hi:
+                block_hits[block] = hits[lo:hi]
+        candidates = list(block_hits)
         ordered_masks = sorted(masks)
-        pending: list[tuple[Span, tuple[Span, ...]]] = []
+        pending: list[tuple[Span, tuple[Span, ...], list[tuple[int, str]]]] = []
         results: dict[Span, list[_Cached]] = {}
         for block in candidates:
             block_masks = tuple(_relative(m, block) for m in _within(ordered_masks, block))
@@ -90,10 +114,10 @@ class Checker:
                 self._cache.move_to_end(key)
                 results[block] = cached
             else:
-                pending.append((block, block_masks))
+                pending.append((block, block_masks, block_hits[block]))
         if pending:
             engine = self._get_engine()
-            for (block, block_masks), found in zip(pending, engine.run(text, pending), strict=True):
+            for (block, block_masks, _), found in zip(pending, engine.run(text, pending), strict=True):
                 key = (text[block[0]:block[1]], block_masks)
                 self._cache[key] = found
                 results[block] = found
@@ -141,19 +165,43 @@ class _Engine:
         vocabulary = self.matchers.vocabulary
         self._join = lambda word: self.norm(word) in vocabulary
 
-    def run(self, text: str, blocks: Sequence[tuple[Span, tuple[Span, ...]]]) -> list[list[_Cached]]:
+    def run(self, text: str,
+            blocks: Sequence[tuple[Span, tuple[Span, ...], list[tuple[int, str]]]]) -> list[list[_Cached]]:
+        """Findings per block, relative to the block's start.
+
+        Every judgement is local to a sentence, so only the sentences that hold a keyword
+        are normalised and tokenised: in dense text that is a small part of each block.
+        """
         from .context import judge
 
-        views = []
-        for (start, end), block_masks in blocks:
-            masks = find_masks(text, start, end) + [(start + s, start + e) for s, e in block_masks]
-            views.append(build_view(text, start, end, masks=masks, join=self._join))
-        out: list[list[_Cached]] = []
-        for view, doc in zip(views, self.nlp.pipe(v.text for v in views), strict=True):
-            raws = self.matchers.find(doc)
-            occurrences = judge(doc, raws, self.model, self.matchers, self._severity_of_raw)
-            block_start = view.base
-            out.append([self._cached(text, view, o, block_start) for o in occurrences])
+        pattern_rules = self.checker.pattern_rules
+        no_rules: frozenset[str] = frozenset()
+        jobs: list[tuple[int, View, frozenset[str]]] = []
+        for index, ((start, end), block_masks, hits) in enumerate(blocks):
+            sentences = sentence_spans(text, start, end)
+            firsts = [s for s, _ in sentences]
+            windows: dict[Span, frozenset[str]] = {}
+            for pos, word in hits:
+                sentence = sentences[max(0, bisect_right(firsts, pos) - 1)]
+                span = window(text, sentence, pos)
+                windows[span] = windows.get(span, no_rules) | pattern_rules.get(word, no_rules)
+            extra_masks = [(start + s, start + e) for s, e in block_masks]
+            for (w_start, w_end), with_patterns in sorted(windows.items()):
+                masks = find_masks(text, w_start, w_end) + [m for m in extra_masks if m[1] > w_start and m[0] < w_end]
+                jobs.append((index, build_view(text, w_start, w_end, masks=masks, join=self._join), with_patterns))
+        out: list[list[_Cached]] = [[] for _ in blocks]
+        seen: list[set[tuple[int, int, str]]] = [set() for _ in blocks]
+        for (index, view, with_patterns), doc in zip(jobs, self.nlp.pipe(j[1].text for j in jobs), strict=True):
+            raws = self.matchers.find(doc, patterns=with_patterns)
+            block_start = blocks[index][0][0]
+            for o in judge(doc, raws, self.model, self.matchers, self._severity_of_raw):
+                cached = self._cached(text, view, o, block_start)
+                key = (cached.start, cached.end, cached.rule.id)
+                if key not in seen[index]:  # windows of one long sentence may overlap
+                    seen[index].add(key)
+                    out[index].append(cached)
+        for found in out:
+            found.sort(key=lambda c: (c.start, c.end))
         return out
 
     def _severity_of_raw(self, m: RawMatch) -> Severity:
@@ -194,13 +242,17 @@ def _relative(span: Span, block: Span) -> Span:
     return span[0] - block[0], span[1] - block[0]
 
 
-def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> set[str]:
-    """Surface forms of one required word per term and pattern: the prefilter's keywords."""
+def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> tuple[set[str], dict[str, set[str]]]:
+    """Surface forms of one required word per term and per pattern: the prefilter's keywords.
+
+    Returns the keywords of terms, and the keywords of patterns with the rules they serve.
+    """
     variants: dict[str, set[str]] = {}
     for variant, canonical in word_variants.items():
         variants.setdefault(canonical, {canonical}).add(variant)
         variants.setdefault(variant, {variant}).add(canonical)
     forms: set[str] = set()
+    term_forms: set[str] = set()
 
     def add_word(word: str) -> None:
         word = word.lower()
@@ -217,7 +269,11 @@ def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> set
                 forms.add(words[0].lower())
                 continue
             add_word(_anchor_word(words))
+    term_forms = forms
+    pattern_forms: dict[str, set[str]] = {}
+    for rule in rules:
         for pattern in rule.patterns:
+            forms = set()
             best: tuple[int, tuple[str, ...]] | None = None
             for token in parse_pattern(pattern):
                 if token.kind in ("words", "exact") and not token.optional and not token.repeat:
@@ -229,7 +285,9 @@ def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> set
                 raise ValueError(f"rule {rule.id}: pattern {pattern!r} has no required word to anchor on")
             for word in best[1]:
                 add_word(word)
-    return forms
+            for form in forms:
+                pattern_forms.setdefault(form, set()).add(rule.id)
+    return term_forms, pattern_forms
 
 
 def _anchor_word(words: Sequence[str]) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .engine import token_columns
 from .ruleset import SEVERITY_RANK, RulePack, Severity
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
     from .engine import Matchers, RawMatch
 
-Norms = tuple[str, ...]
+Norms = tuple[int, ...]  # NORM hashes, compared as integers
 
 _OPEN_DOUBLE = {"“", "„", "‟", "«", "〝"}
 _CLOSE_DOUBLE = {"”", "»", "〞"}
@@ -36,12 +37,6 @@ _OPEN_SINGLE = {"‘", "‛", "‹"}
 _CLOSE_SINGLE = {"’", "›"}
 _QUOTES = _OPEN_DOUBLE | _CLOSE_DOUBLE | _OPEN_SINGLE | _CLOSE_SINGLE | {'"', "'", "`", "``", "''"}
 _CONJUNCTIONS = {"and", "or", ",", "/", "nor", "as", "well"}
-_ABBREVIATIONS = {
-    "no", "nos", "art", "arts", "para", "paras", "sec", "secs", "s", "ss", "p", "pp", "fn", "e.g", "i.e", "cf",
-    "dr", "mr", "mrs", "ms", "st", "vol", "ch", "cl", "v", "vs", "etc", "al", "inc", "ltd", "co", "fig",
-    "ed", "eds", "op", "cit", "ibid", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "u.s", "u.s.c", "u.n", "c.f.r", "doc", "res",
-}
 
 # What an occurrence turned out to be; None is a plain use.
 MENTION = "mention"
@@ -85,7 +80,13 @@ class ContextModel:
 
     def __init__(self, pack: RulePack, matchers: Matchers) -> None:
         cues = pack.language.context
-        seq = matchers.norm_sequence
+        strings = matchers.nlp.vocab.strings
+
+        def seq(phrase: str) -> list[int]:
+            return [strings.add(n) for n in matchers.norm_sequence(phrase)]
+
+        self.as_norm = strings.add("as")
+        self.quote_orths = frozenset(strings.add(q) for q in _QUOTES)
         self.mention_before = _compile(seq, cues.mention_before)
         self.mention_after = _compile(seq, cues.mention_after)
         self.definition_before = _compile(seq, cues.definition_before)
@@ -114,33 +115,39 @@ class ContextModel:
         self.recommended = [r for r in _compile(seq, recommended) if r]
 
 
-def _compile(seq: Callable[[str], list[str]], phrases: Sequence[str]) -> list[Norms]:
+def _compile(seq: Callable[[str], list[int]], phrases: Sequence[str]) -> list[Norms]:
     out = {tuple(seq(p)) for p in phrases}
     return sorted((t for t in out if t), key=len, reverse=True)
 
 
 class _DocInfo:
-    """Per-document facts computed once and shared by all occurrences in the document."""
+    """Per-document facts computed once and shared by all occurrences in the document.
 
-    def __init__(self, doc: Doc) -> None:
+    A document is one sentence (or a window of a very long one). The facts come from
+    spaCy's attribute arrays, so no Token objects are created for the whole document.
+    """
+
+    def __init__(self, doc: Doc, quote_orths: frozenset[int]) -> None:
         self.doc = doc
-        self.norms = [t.norm_ for t in doc]
-        self.skippable = [t.is_space or t.text in _QUOTES for t in doc]
-        self.sentences = _sentences(doc)
-        self.quotes = _quotes(doc, self.sentences)
+        columns = token_columns(doc)
+        self.norms: list[int] = [c[0] for c in columns]
+        self.is_quote = [c[1] in quote_orths for c in columns]
+        self.is_space = [bool(c[3]) for c in columns]
+        self.space_after = [bool(c[4]) for c in columns]
+        self.skippable = [q or sp for q, sp in zip(self.is_quote, self.is_space, strict=True)]
+        self.comma = doc.vocab.strings.add(",")
+        self.orths = [c[1] for c in columns]
         compact: list[int] = []
-        position = [-1] * len(doc)
-        for i, t in enumerate(doc):
-            if not (t.is_punct or t.is_space):
+        position = [-1] * len(columns)
+        for i, c in enumerate(columns):
+            if not (c[2] or c[3]):
                 position[i] = len(compact)
                 compact.append(i)
         self.compact = compact
         self.compact_pos = position
+        self.quotes = _quotes(self)
 
     def sentence(self, i: int) -> tuple[int, int]:
-        for start, end in self.sentences:
-            if start <= i < end:
-                return start, end
         return 0, len(self.doc)
 
     def quote_around(self, start: int, end: int) -> tuple[int, int] | None:
@@ -156,15 +163,15 @@ class _DocInfo:
         j = i
         while skip and j > 0 and self.skippable[j - 1]:
             j -= 1
-        words = [self.norms[k] for k in range(max(0, j - 8), j) if not self.doc[k].is_space]
+        words = [self.norms[k] for k in range(max(0, j - 8), j) if not self.is_space[k]]
         return any(len(c) <= len(words) and tuple(words[-len(c):]) == c for c in cues)
 
     def starts_with(self, i: int, cues: list[Norms]) -> bool:
         """Do the tokens from index ``i`` (closing quotes and commas skipped) start with a cue?"""
         j = i
-        while j < len(self.doc) and (self.skippable[j] or self.doc[j].text == ","):
+        while j < len(self.norms) and (self.skippable[j] or self.orths[j] == self.comma):
             j += 1
-        words = [self.norms[k] for k in range(j, min(len(self.doc), j + 8)) if not self.doc[k].is_space]
+        words = [self.norms[k] for k in range(j, min(len(self.norms), j + 8)) if not self.is_space[k]]
         return any(tuple(words[:len(c)]) == c for c in cues)
 
 
@@ -173,7 +180,7 @@ def judge(doc: Doc, raws: Sequence[RawMatch], model: ContextModel, matchers: Mat
     """Decide, per occurrence, whether and how to report each raw match in ``doc``."""
     if not raws:
         return []
-    info = _DocInfo(doc)
+    info = _DocInfo(doc, model.quote_orths)
     kept = _resolve_overlaps(raws, severity_of)
     text = doc.text
 
@@ -226,7 +233,7 @@ def _context(info: _DocInfo, model: ContextModel, m: RawMatch, q: tuple[int, int
     if _opens_with_provision(model, sentence_text):
         return CITATION  # "Article 3 (1) (c) of the Optional Protocol ...", "18 U.S.C. § 2252A - ..."
     if q is not None:
-        if doc[left - 1].norm_ == "as" if left > 0 else False:
+        if left > 0 and info.norms[left - 1] == model.as_norm:
             return MENTION  # "covered ... as “child pornography”"
         if any(info.norms[k] in model.mention_nouns for k in range(s_start, left)):
             return MENTION  # "terms such as “child prostitute” or ..."
@@ -376,11 +383,11 @@ def _is_name(info: _DocInfo, model: ContextModel, m: RawMatch, sentence: tuple[i
     extra = [t for t in outside if t.is_alpha and _capitalised(t)]
     after = doc[right] if right < s_end else None
 
-    if m.focus_start > 0 and doc[m.focus_start - 1].norm_ in model.name_prefixes \
+    if m.focus_start > 0 and doc[m.focus_start - 1].norm in model.name_prefixes \
             and _capitalised(doc[m.focus_start - 1]):
         return True  # "Anti-Child Pornography Act"
-    if any(t.norm_ in model.name_heads for t in outside) or (
-            after is not None and after.norm_ in model.name_heads and _capitalised(after)):
+    if any(t.norm in model.name_heads for t in outside) or (
+            after is not None and after.norm in model.name_heads and _capitalised(after)):
         return True  # "Child Pornography Prevention Act", "the Child Pornography Unit"
     if not extra:
         return False
@@ -401,52 +408,33 @@ def _headline(doc: Doc, sentence: tuple[int, int], model: ContextModel) -> bool:
     return capitalised / len(words) >= 0.8
 
 
-def _sentences(doc: Doc) -> list[tuple[int, int]]:
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    n = len(doc)
-    for i, t in enumerate(doc):
-        if t.text not in (".", "!", "?", "…", "?!") or i + 1 >= n:
-            continue
-        prev = doc[i - 1].lower_ if i > 0 else ""
-        if prev in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()):
-            continue
-        j = i + 1
-        while j < n and (doc[j].is_space or doc[j].text in _QUOTES or doc[j].text in (")", "]")):
-            j += 1
-        if j < n and (doc[j].text[:1].isupper() or doc[j].text[:1] in "“\"‘(["):
-            bounds.append((start, j))
-            start = j
-    bounds.append((start, n))
-    return bounds
-
-
-def _quotes(doc: Doc, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _quotes(info: _DocInfo) -> list[tuple[int, int]]:
     """Pairs of (opening quote token, closing quote token).
 
-    An opening quote with no closing one runs to the end of its sentence, and a closing
-    quote with no opening one starts at the beginning of its sentence (excerpts are often
-    cut mid-quotation).
+    An opening quote with no closing one runs to the end of the document (a sentence), and
+    a closing quote with no opening one starts at its beginning: excerpts and quoted
+    speech over several sentences are cut mid-quotation.
     """
     pairs: list[tuple[int, int]] = []
     stacks: dict[str, list[int]] = {"double": [], "single": []}
-    n = len(doc)
+    n = len(info.norms)
+    doc = info.doc
 
     def attached_left(i: int) -> bool:
-        return i > 0 and not doc[i - 1].whitespace_ and not doc[i - 1].is_space
+        return i > 0 and not info.space_after[i - 1] and not info.is_space[i - 1]
 
     def attached_right(i: int) -> bool:
-        return not doc[i].whitespace_ and i + 1 < n and not doc[i + 1].is_space
+        return not info.space_after[i] and i + 1 < n and not info.is_space[i + 1]
 
-    for i, t in enumerate(doc):
-        text = t.text
+    for i in (k for k, q in enumerate(info.is_quote) if q):
+        text = doc[i].text
         if text in _OPEN_DOUBLE:
             stacks["double"].append(i)
         elif text in _CLOSE_DOUBLE or text == "''":
-            _close(stacks["double"], i, doc, sentences, pairs)
+            _close(stacks["double"], i, pairs)
         elif text in ('"', "``"):
             if stacks["double"] and (attached_left(i) or not attached_right(i)):
-                _close(stacks["double"], i, doc, sentences, pairs)
+                _close(stacks["double"], i, pairs)
             else:
                 stacks["double"].append(i)
         elif text in _OPEN_SINGLE:
@@ -456,19 +444,12 @@ def _quotes(doc: Doc, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]
             if opens and text == "'":
                 stacks["single"].append(i)
             elif stacks["single"]:
-                _close(stacks["single"], i, doc, sentences, pairs)
+                _close(stacks["single"], i, pairs)
             # else an apostrophe (plural possessive), not a quote
     for stack in stacks.values():
-        for unclosed in stack:
-            end = next((e for s, e in sentences if s <= unclosed < e), n)
-            pairs.append((unclosed, end))
+        pairs.extend((unclosed, n) for unclosed in stack)
     return pairs
 
 
-def _close(stack: list[int], i: int, doc: Doc, sentences: list[tuple[int, int]],
-           pairs: list[tuple[int, int]]) -> None:
-    if stack:
-        pairs.append((stack.pop(), i))
-    else:
-        start = next((s for s, e in sentences if s <= i < e), 0)
-        pairs.append((start - 1, i))
+def _close(stack: list[int], i: int, pairs: list[tuple[int, int]]) -> None:
+    pairs.append((stack.pop(), i) if stack else (-1, i))

@@ -14,10 +14,10 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, cast
+from typing import Any
 
 import spacy
-from spacy.attrs import NORM
+from spacy.attrs import IS_PUNCT, IS_SPACE, NORM, ORTH, SPACY
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher, PhraseMatcher
@@ -101,6 +101,18 @@ def pipeline(language: LanguageData) -> tuple[Language, Normaliser]:
     return nlp, normaliser
 
 
+def token_columns(doc: Doc) -> list[list[int]]:
+    """NORM, ORTH, IS_PUNCT, IS_SPACE and SPACY (a space follows) of every token, as integers.
+
+    Reading attributes as one array avoids creating a Token object per token, which is
+    most of the cost of looking at a document from Python.
+    """
+    if not len(doc):
+        return []
+    columns: list[list[int]] = doc.to_array([NORM, ORTH, IS_PUNCT, IS_SPACE, SPACY]).tolist()
+    return columns
+
+
 # --------------------------------------------------------------------------- matching
 
 
@@ -131,7 +143,8 @@ class Matchers:
         self.allow = PhraseMatcher(nlp.vocab, attr="NORM")
         if allow:
             self.allow.add("allow", [self.make_doc(p) for p in allow])
-        self.patterns = Matcher(nlp.vocab)
+        # One token Matcher per rule: a sentence runs only the rules whose keywords it has.
+        self.patterns: dict[str, Matcher] = {}
         self.near: dict[str, Matcher] = {}
         self._pattern_info: dict[int, tuple[int, list[bool]]] = {}
         self._strings = nlp.vocab.strings
@@ -148,9 +161,10 @@ class Matchers:
             for p_index, pattern in enumerate(rule.patterns):
                 # One Matcher key per expansion, so an alignment maps to exactly one
                 # list of focus flags.
+                matcher = self.patterns.setdefault(rule.id, Matcher(nlp.vocab))
                 for e_index, (specs, focus) in enumerate(self.compile(pattern)):
                     pkey = self._strings.add(f"{index}:{p_index}:{e_index}")
-                    self.patterns.add(pkey, [specs])
+                    matcher.add(pkey, [specs])
                     self._pattern_info[pkey] = (index, focus)
             if rule.near and rule.near not in self.near:
                 near = Matcher(nlp.vocab)
@@ -226,21 +240,23 @@ class Matchers:
 
     # ---- running
 
-    def find(self, doc: Doc) -> list[RawMatch]:
+    def find(self, doc: Doc, *, patterns: Iterable[str] | None = None) -> list[RawMatch]:
+        """Raw matches in ``doc``; ``patterns`` names the pattern rules to run (None: all)."""
         found: list[RawMatch] = []
         exceptions: dict[int, list[tuple[int, int]]] = {}
         for key, start, end in self.exceptions(doc):
             exceptions.setdefault(int(self._strings[key]), []).append((start, end))
         allowed = [(start, end) for _, start, end in self.allow(doc)] if len(self.allow) else []
-        for matcher, kind in ((self.terms, "term"), (self.acronyms, "acronym")):
-            for key, start, end in matcher(doc):
+        for phrases, kind in ((self.terms, "term"), (self.acronyms, "acronym")):
+            for key, start, end in phrases(doc):
                 index = int(self._strings[key])
                 if any(s <= start and end <= e for s, e in (*exceptions.get(index, ()), *allowed)):
                     continue
                 found.append(RawMatch(self.rules[index], start, end, start, end, kind))
-        if len(self.patterns):
+        for rule_id in self.patterns if patterns is None else patterns:
             # spaCy's stubs do not know that with_alignments adds a fourth element.
-            aligned: list[tuple[int, int, int, list[int]]] = cast(Any, self.patterns)(doc, with_alignments=True)
+            token_matcher: Any = self.patterns[rule_id]
+            aligned: list[tuple[int, int, int, list[int]]] = token_matcher(doc, with_alignments=True)
             for key, start, end, align in aligned:
                 index, focus = self._pattern_info[key]
                 token_focus = [start + i for i, spec_index in enumerate(align) if focus[spec_index]]

@@ -59,6 +59,15 @@ def test_proper_names_are_info(text: str, term: str) -> None:
     assert judged(text) == [(term, "info", "name")]
 
 
+@pytest.mark.parametrize(("text", "term"), [
+    ("Senate Passes Child Prostitution Prevention Act", "Child Prostitution"),
+    ("Governor Signs Anti-Child Porn Law", "Child Porn"),
+])
+def test_names_in_title_case_headlines_need_a_name_word(text: str, term: str) -> None:
+    """In a headline every word is capitalised, so only "Act" or "Anti-" can show a name."""
+    assert judged(text) == [(term, "info", "name")]
+
+
 @pytest.mark.parametrize("text", [
     "Being charged with Child Pornography can ruin a career.",
     "CHILD PORN RING BUSTED IN DAWN RAID",
