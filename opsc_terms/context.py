@@ -89,6 +89,9 @@ class ContextModel:
         self.quote_orths = frozenset(strings.add(q) for q in _QUOTES)
         self.mention_before = _compile(seq, cues.mention_before)
         self.mention_after = _compile(seq, cues.mention_after)
+        self.mention_quoted_before = _compile(seq, cues.mention_quoted_before)
+        self.definition_after_quoted = _compile(seq, cues.definition_after_quoted)
+        self.copulas = {strings.add(w) for w in ("be", "remain", "remains", "seem", "seems", "sound", "sounds")}
         self.definition_before = _compile(seq, cues.definition_before)
         self.definition_after = _compile(seq, cues.definition_after)
         self.amendment_before = _compile(seq, cues.amendment_before)
@@ -98,6 +101,8 @@ class ContextModel:
         self.name_prefixes = {n for phrase in cues.name_prefixes for n in seq(phrase)}
         self.small_words = {w.lower() for w in cues.small_words}
         self.citation = re.compile("|".join(f"(?:{c})" for c in cues.citations), re.IGNORECASE) \
+            if cues.citations else None
+        self.citation_only = re.compile("|".join(f"(?:{c})" for c in cues.citations), re.IGNORECASE) \
             if cues.citations else None
         self.citation_start = re.compile(r"\s*[\[(]?\s*(?:\d+\s*[:.]?\s*)?(?:" +
                                          "|".join(f"(?:{c})" for c in cues.citations) + ")",
@@ -224,6 +229,13 @@ def _context(info: _DocInfo, model: ContextModel, m: RawMatch, q: tuple[int, int
         return DEFINITION
     if info.ends_with(left, model.mention_before) or info.starts_with(right, model.mention_after):
         return MENTION
+    if q is not None and (info.ends_with(left, model.mention_quoted_before)
+                          or info.starts_with(right, model.definition_after_quoted)):
+        return MENTION if info.ends_with(left, model.mention_quoted_before) else DEFINITION
+    if _names_itself_a_term(info, model, right):
+        return MENTION  # "child prostitution is an outdated term"
+    if _followed_by_provision(model, text, doc, right):
+        return CITATION  # "child pornography (18 U.S.C. § 2256)", "… under section 163.1"
     if _is_gloss(info, model, left):
         return GLOSS
     if previous is not None and previous[1] in (MENTION, GLOSS, DEFINITION, AMENDMENT) \
@@ -325,6 +337,28 @@ def _extra_words(doc: Doc, q: tuple[int, int], m: RawMatch) -> int:
     inside = [t for t in doc[q[0] + 1:q[1]] if t.is_alpha or t.like_num]
     focus = [t for t in doc[m.focus_start:m.focus_end] if t.is_alpha or t.like_num]
     return len(inside) - len(focus)
+
+
+def _names_itself_a_term(info: _DocInfo, model: ContextModel, right: int) -> bool:
+    """A copula right after the term and a word for "term" soon after it."""
+    j = right
+    while j < len(info.norms) and info.skippable[j]:
+        j += 1
+    if j >= len(info.norms) or info.norms[j] not in model.copulas:
+        return False
+    return any(info.norms[k] in model.mention_nouns for k in range(j + 1, min(len(info.norms), j + 5)))
+
+
+_PROVISION_LEAD_RE = re.compile(r"\s*[,(\[]?\s*(?:(?:under|in|within|of|pursuant to|see)\s+)?", re.IGNORECASE)
+
+
+def _followed_by_provision(model: ContextModel, text: str, doc: Doc, right: int) -> bool:
+    """The term is followed at once by the provision that defines it."""
+    if model.citation_only is None or right > len(doc):
+        return False
+    at = doc[right].idx if right < len(doc) else len(text)
+    lead = _PROVISION_LEAD_RE.match(text, at)
+    return bool(lead and model.citation_only.match(text, lead.end()))
 
 
 def _is_gloss(info: _DocInfo, model: ContextModel, left: int) -> bool:

@@ -139,10 +139,12 @@ class ContextCues:
     """Wording around a term that changes what an occurrence is (see rules/README.md)."""
 
     mention_before: tuple[str, ...] = ()
+    mention_quoted_before: tuple[str, ...] = ()
     mention_nouns: tuple[str, ...] = ()
     mention_after: tuple[str, ...] = ()
     definition_before: tuple[str, ...] = ()
     definition_after: tuple[str, ...] = ()
+    definition_after_quoted: tuple[str, ...] = ()
     amendment_before: tuple[str, ...] = ()
     insertion_before: tuple[str, ...] = ()
     citations: tuple[str, ...] = ()

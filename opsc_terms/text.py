@@ -137,9 +137,17 @@ def _clip(spans: Sequence[Span], start: int, end: int) -> Iterator[Span]:
             last = e
 
 
+_MASK_HINT_RE = re.compile(r"://|www\.|@|#|\.(?:com|org|net|int|gov|edu|info|io|uk|eu|be|lu|fr|de|nl|au|ca|ph)\b",
+                           re.IGNORECASE)
+
+
 def find_masks(source: str, start: int = 0, end: int | None = None) -> list[Span]:
     """URLs, e-mail addresses and hashtags in ``source[start:end]``."""
-    return [m.span() for m in MASK_RE.finditer(source, start, len(source) if end is None else end)]
+    end = len(source) if end is None else end
+    # The full expression tries at every word; most text has none of its triggers.
+    if not _MASK_HINT_RE.search(source, start, end):
+        return []
+    return [m.span() for m in MASK_RE.finditer(source, start, end)]
 
 
 # --------------------------------------------------------------------------- blocks
@@ -208,16 +216,23 @@ class Prefilter:
     def __init__(self, forms: Iterable[str]) -> None:
         self.forms = frozenset(f.lower() for f in forms if f)
         pattern = trie_pattern(self.forms)
-        self._words = re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) if self.forms else None
+        self._words = re.compile(rf"\b(?:{pattern})\b") if self.forms else None
+        self._words_any_case = re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) if self.forms else None
         # A break inside a word: a hyphen at a line end, or invisible characters.
         self._split = re.compile(rf"[{_HYPHENS}\u00ad][ \t]*\r?\n[ \t]*|[{_INVISIBLE}]+")
 
     def hits(self, source: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
         """(offset, lower-case keyword) of every candidate word in ``source[start:end]``."""
         end = len(source) if end is None else end
-        if self._words is None:
+        if self._words is None or self._words_any_case is None:
             return []
-        found = [(m.start(), m.group().lower()) for m in self._words.finditer(source, start, end)]
+        # Matching lower-cased text is much faster than a case-insensitive pattern, and
+        # offsets stay the same unless lower-casing changed a character's length (rare).
+        lowered = source[start:end].lower()
+        if len(lowered) == end - start:
+            found = [(start + m.start(), m.group()) for m in self._words.finditer(lowered)]
+        else:
+            found = [(m.start(), m.group().lower()) for m in self._words_any_case.finditer(source, start, end)]
         for m in self._split.finditer(source, start, end):
             left = _WORD_BEFORE_RE.search(source, max(start, m.start() - 40), m.start())
             right = _WORD_AFTER_RE.match(source, m.end(), end)

@@ -163,3 +163,26 @@ def test_two_occurrences_in_one_sentence() -> None:
     found = opsc_terms.check(text)
     assert [(f.rule, f.severity) for f in found] == [("child-prostitution", "error"), ("child-pornography", "error")]
     assert [text[f.start:f.end] for f in found] == ["child prostitution", "child pornography"]
+
+
+@pytest.mark.parametrize("text", [
+    "Many reporters still say “child porn” when they mean abuse images.",
+    "Editors should stop using “child pornography” in headlines.",
+    "Child prostitution is an outdated term that blames the child.",
+    "For this chapter, “child pornography” includes drawings of imaginary children.",
+    "He was convicted of possessing child pornography (18 U.S.C. § 2252A) last year.",
+    "Possessing child pornography under section 163.1 of the Criminal Code is an offence.",
+])
+def test_more_mentions_and_legal_references_are_info(text: str) -> None:
+    found = judged(text)
+    assert found
+    assert all(sev == "info" for _, sev, _ in found), found
+
+
+@pytest.mark.parametrize("text", [
+    "Police say child porn was found on three laptops.",
+    "The gang used child prostitutes to lure tourists.",
+    "Child prostitution is a crime that shames the city.",
+])
+def test_unquoted_uses_near_those_cues_still_flag(text: str) -> None:
+    assert reported(text)
