@@ -104,7 +104,8 @@ class ContextModel:
             if cues.citations else None
         self.citation_only = re.compile("|".join(f"(?:{c})" for c in cues.citations), re.IGNORECASE) \
             if cues.citations else None
-        self.citation_start = re.compile(r"\s*[\[(]?\s*(?:\d+\s*[:.]?\s*)?(?:" +
+        self.citation_start = re.compile(r"\s*[\[(]?\s*(?:\d+\s*[:.]?\s*)?"
+                                         r"(?:(?:under|pursuant to|according to|in|see|by virtue of)\s+)?(?:" +
                                          "|".join(f"(?:{c})" for c in cues.citations) + ")",
                                          re.IGNORECASE) if cues.citations else None
         titles: list[Norms] = []
@@ -262,7 +263,9 @@ def _context(info: _DocInfo, model: ContextModel, m: RawMatch, q: tuple[int, int
     return None
 
 
-_OF_INSTRUMENT_RE = re.compile(r"^[\s,()0-9a-z.]{0,40}?\bof\s+(?:the\s+|this\s+|that\s+)?[A-Z]")
+# "of the Optional Protocol": another, named instrument. "of this Act" is a text citing
+# itself, which is new wording and stays a plain use.
+_OF_INSTRUMENT_RE = re.compile(r"^[\s,()0-9a-z.]{0,40}?\bof\s+(?:the\s+)?[A-Z]")
 
 
 def _opens_with_provision(model: ContextModel, sentence: str) -> bool:

@@ -127,6 +127,7 @@ def test_direct_quotation_is_info() -> None:
     "Article 3 (1) (b) of the Optional Protocol requires States to criminalise offering a child for child "
     "prostitution.",
     "18 U.S.C. § 2252A - certain activities relating to material constituting child pornography",
+    "Under 18 U.S.C. § 2252, it is a crime to knowingly receive child pornography.",
 ])
 def test_definitions_and_provisions_are_info(text: str) -> None:
     found = judged(text)
@@ -142,8 +143,12 @@ def test_amendment_strikes_old_wording_and_checks_the_new() -> None:
                      ("child prostitute", "error", None)]
 
 
-def test_new_legislation_is_not_excused_by_its_own_article_number() -> None:
-    assert reported("Article 5: Child prostitution is prohibited in all its forms.") == ["Child prostitution"]
+@pytest.mark.parametrize("text", [
+    "Article 5: Child prostitution is prohibited in all its forms.",
+    "Under article 7 of this Act, child prostitutes shall be treated as victims.",
+])
+def test_new_legislation_is_not_excused_by_its_own_article_numbers(text: str) -> None:
+    assert reported(text)
 
 
 # --------------------------------------------------------------------------- noise that is never reported
