@@ -10,10 +10,13 @@ few rules that need gaps or word classes to spaCy's token Matcher.
 
 from __future__ import annotations
 
+import gzip
 import itertools
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 import spacy
@@ -63,23 +66,36 @@ class Normaliser:
         return self._variants.get(word, word)
 
 
+def _lookup_data(language: str, table: str) -> Mapping[str, Any]:
+    """A table of spacy-lookups-data as a plain dict.
+
+    Reading the package's gzipped JSON directly is several times faster than spaCy's
+    Lookups, which hashes every key into its own table; spaCy's loader is the fallback.
+    """
+    try:
+        import spacy_lookups_data
+
+        path = Path(str(getattr(spacy_lookups_data, language)[table]))
+        if not path.exists():
+            path = path.with_name(path.name + ".gz")
+        raw = path.read_bytes()
+        data: dict[str, Any] = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
+        return data
+    except (ImportError, AttributeError, KeyError, OSError, ValueError):
+        lookups = load_lookups(language, [table], strict=False)
+        return lookups.get_table(table) if table in lookups else {}
+
+
 @cache
 def _lookup_table(language: str) -> Mapping[str, str]:
     """The lookup lemmatizer's table from spacy-lookups-data (keyed by string)."""
-    lookups = load_lookups(language, ["lemma_lookup"], strict=False)
-    if "lemma_lookup" not in lookups:
-        return {}
-    table: Mapping[str, str] = lookups.get_table("lemma_lookup")
-    return table
+    return _lookup_data(language, "lemma_lookup")
 
 
 @cache
 def _word_classes(language: str) -> tuple[frozenset[str], frozenset[str]]:
     """Nouns and adverbs from the rule lemmatizer's index (WordNet lists in spacy-lookups-data)."""
-    lookups = load_lookups(language, ["lemma_index"], strict=False)
-    if "lemma_index" not in lookups:
-        return frozenset(), frozenset()
-    index = lookups.get_table("lemma_index")
+    index = _lookup_data(language, "lemma_index")
     return frozenset(index.get("noun", ())), frozenset(index.get("adv", ()))
 
 
