@@ -290,8 +290,9 @@ def _occurrence(info: _DocInfo, m: RawMatch, severity: Severity, context: str | 
                 matchers: Matchers) -> Occurrence:
     doc = info.doc
     span = doc[m.focus_start:m.focus_end]
-    last = next((t for t in reversed(span) if t.is_alpha), span[-1])
-    plural = last.norm_ != last.lower_ and last.lower_.endswith(("s", "en")) and not last.lower_.endswith("'s")
+    # The head noun is not always last ("women on the younger side"): any plural word counts.
+    plural = any(t.is_alpha and not t.is_stop and t.norm_ != t.lower_ and t.lower_.endswith(("s", "en"))
+                 for t in span)
     nxt = doc[m.focus_end] if m.focus_end < len(doc) else None
     possessive = nxt is not None and nxt.lower_ in ("'s", "’s", "'", "’") and nxt.idx == span.end_char
     next_is_word = (nxt is not None and not possessive and nxt.is_alpha and not nxt.is_stop
