@@ -128,6 +128,7 @@ def test_direct_quotation_is_info() -> None:
     "prostitution.",
     "18 U.S.C. § 2252A - certain activities relating to material constituting child pornography",
     "Under 18 U.S.C. § 2252, it is a crime to knowingly receive child pornography.",
+    "Child prostitution is defined by the Optional Protocol as the use of a child for remuneration.",
 ])
 def test_definitions_and_provisions_are_info(text: str) -> None:
     found = judged(text)
