@@ -44,7 +44,9 @@ _COMMON = frozenset({
     "young", "online", "new", "sexual", "involving", "internet", "material", "content", "image", "images",
     "tourism", "marriage", "work",
 })
-_CACHE_SIZE = 4096
+# Enough for several long documents open in an editor; a batch run over a huge file
+# simply cycles through it.
+_CACHE_CHARS = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Checker:
         self.pattern_rules: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in pattern_forms.items()}
         self._engine: _Engine | None = None
         self._cache: OrderedDict[tuple[str, tuple[Span, ...]], list[_Cached]] = OrderedDict()
+        self._cache_chars = 0
 
     # ---- public
 
@@ -93,40 +96,45 @@ class Checker:
         ``masks`` are spans inside them that must never be reported (code, markup)."""
         regions = [(0, len(text))] if regions is None else regions
         blocks = [b for r in regions for b in split_blocks(text, r[0], r[1])]
-        hits = sorted(self.prefilter.hits(text, blocks[0][0], blocks[-1][1])) if blocks else []
-        if not hits:
-            return []
-        hit_positions = [pos for pos, _ in hits]
-        block_hits: dict[Span, list[tuple[int, str]]] = {}
-        for block in blocks:
-            lo, hi = bisect_left(hit_positions, block[0]), bisect_left(hit_positions, block[1])
-            if lo < hi:
-                block_hits[block] = hits[lo:hi]
-        candidates = list(block_hits)
         ordered_masks = sorted(masks)
-        pending: list[tuple[Span, tuple[Span, ...], list[tuple[int, str]]]] = []
-        results: dict[Span, list[_Cached]] = {}
-        for block in candidates:
-            block_masks = tuple(_relative(m, block) for m in _within(ordered_masks, block))
+        keys: list[tuple[str, tuple[Span, ...]]] = []
+        results: dict[int, list[_Cached]] = {}
+        uncached: list[int] = []
+        for i, block in enumerate(blocks):
+            block_masks = tuple(_relative(m, block) for m in _within(ordered_masks, block)) if ordered_masks else ()
             key = (text[block[0]:block[1]], block_masks)
+            keys.append(key)
             cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                results[block] = cached
+            if cached is None:
+                uncached.append(i)
             else:
-                pending.append((block, block_masks, block_hits[block]))
+                self._cache.move_to_end(key)
+                results[i] = cached
+        # Consecutive uncached blocks are scanned in one pass: a first check is one scan of
+        # the text, and an edit in an editor scans only the block that changed.
+        pending: list[tuple[int, list[tuple[int, str]]]] = []
+        for run in _runs(uncached):
+            hits = sorted(self.prefilter.hits(text, blocks[run[0]][0], blocks[run[-1]][1]))
+            positions = [pos for pos, _ in hits]
+            for i in run:
+                lo, hi = bisect_left(positions, blocks[i][0]), bisect_left(positions, blocks[i][1])
+                if lo < hi:
+                    pending.append((i, hits[lo:hi]))
+                else:
+                    results[i] = []
+                    self._store(keys[i], [])
         if pending:
             engine = self._get_engine()
-            for (block, block_masks, _), found in zip(pending, engine.run(text, pending), strict=True):
-                key = (text[block[0]:block[1]], block_masks)
-                self._cache[key] = found
-                results[block] = found
-            while len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
+            batch = [(blocks[i], keys[i][1], block_hits) for i, block_hits in pending]
+            for (i, _), found in zip(pending, engine.run(text, batch), strict=True):
+                results[i] = found
+                self._store(keys[i], found)
+        if not any(results.values()):
+            return []
         lines = LineIndex(text)
         findings: list[Finding] = []
-        for block in candidates:
-            for c in results[block]:
+        for i, block in enumerate(blocks):
+            for c in results[i]:
                 start, end = block[0] + c.start, block[0] + c.end
                 line, column = lines.position(start)
                 end_line, end_column = lines.position(end)
@@ -136,6 +144,14 @@ class Checker:
                     replacements=c.replacements, fix=c.fix, sources=c.rule.sources, family=c.rule.family,
                     category=c.rule.category, context=c.context, path=path))
         return findings
+
+    def _store(self, key: tuple[str, tuple[Span, ...]], found: list[_Cached]) -> None:
+        """Remember a block's findings; the cache is bounded by the characters it holds."""
+        self._cache[key] = found
+        self._cache_chars += len(key[0])
+        while self._cache_chars > _CACHE_CHARS and self._cache:
+            old, _ = self._cache.popitem(last=False)
+            self._cache_chars -= len(old[0])
 
     def needs_engine(self, text: str) -> bool:
         """Would checking ``text`` need spaCy? (False for text without candidate words.)"""
@@ -230,6 +246,18 @@ class _Engine:
                        end=rendered.end - block_start, text=text[rendered.start:rendered.end],
                        replacements=rendered.replacements, fix=rendered.fix,
                        message=compose_message(rule, text[start:end], preferred, o.context, note))
+
+
+def _runs(indices: Sequence[int]) -> Iterable[list[int]]:
+    """Group sorted indices into runs of consecutive numbers."""
+    run: list[int] = []
+    for i in indices:
+        if run and i != run[-1] + 1:
+            yield run
+            run = []
+        run.append(i)
+    if run:
+        yield run
 
 
 def _within(masks: Sequence[Span], block: Span) -> Iterable[Span]:

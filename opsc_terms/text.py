@@ -344,15 +344,21 @@ def word_forms(word: str) -> set[str]:
 
 
 class LineIndex:
-    """1-based line and column (in characters) of offsets in a text."""
+    """1-based line and column (in characters) of offsets in a text.
+
+    Lines are counted between the offsets asked for, not indexed for the whole text: a
+    long document with a few findings needs a few C-speed counts, not a scan per line.
+    """
 
     def __init__(self, text: str) -> None:
-        self.starts = [0]
-        pos = text.find("\n")
-        while pos != -1:
-            self.starts.append(pos + 1)
-            pos = text.find("\n", pos + 1)
+        self.text = text
+        self._known: list[tuple[int, int]] = [(0, 1)]  # (offset, line), sorted by offset
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
+        i = bisect_right(self._known, (offset, float("inf"))) - 1
+        base, line = self._known[i]
+        line += self.text.count("\n", base, offset)
+        if i == len(self._known) - 1:
+            self._known.append((offset, line))
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        return line, offset - line_start + 1
