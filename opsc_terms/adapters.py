@@ -141,15 +141,13 @@ def check_prose(checker: Checker, prose: Prose, *, path: str | None = None) -> l
     """
     findings = checker.check(prose.text, regions=prose.regions, masks=prose.masks, path=path)
     findings = apply_directives(findings, prose)
-    if prose.masks and findings:
-        starts = [m[0] for m in prose.masks]
-        findings = [replace(f, fix=None) if f.fix is not None and _crosses_mask(f, prose.masks, starts) else f
-                    for f in findings]
-    return findings
+    return [replace(f, fix=None) if f.fix is not None and crosses_markup(prose, f) else f for f in findings]
 
 
-def _crosses_mask(f: Finding, masks: Sequence[Span], starts: Sequence[int]) -> bool:
-    i = bisect_right(starts, f.start) - 1
+def crosses_markup(prose: Prose, f: Finding) -> bool:
+    """Does the finding's span run across a masked span (markup, a code span)?"""
+    masks = prose.masks
+    i = bisect_right(masks, (f.start, len(prose.text) + 1)) - 1
     for s, e in masks[max(i, 0):]:
         if s >= f.end:
             return False
