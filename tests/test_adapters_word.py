@@ -56,7 +56,8 @@ def test_annotate_adds_comments_on_exactly_the_reported_words() -> None:
     annotated = docx.Document(io.BytesIO(out.getvalue()))
     comments = list(annotated.comments)
     assert [c.text for c in comments] == [comment_text(f) for f in found[:2]]
-    assert "Suggested:" in comments[0].text and "CRC/C/156" in comments[0].text
+    assert "Suggested:" in comments[0].text
+    assert "CRC/C/156" in comments[0].text
     # The comment range wraps the reported words and nothing else; the text is unchanged.
     body = annotated.element.body
     xml = body.xml

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from opsc_terms.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CASES = sorted(p for p in FIXTURES.glob("*/*") if p.suffix != ".expected" and p.with_name(p.name + ".expected").exists())
+CASES = sorted(p for p in FIXTURES.glob("*/*")
+               if p.suffix != ".expected" and p.with_name(p.name + ".expected").exists())
 
 
 def test_every_format_has_a_fixture() -> None:

@@ -36,8 +36,8 @@ def make_docx(*, body: Sequence[str] = (), table: Sequence[Sequence[str]] = (), 
     if footer:
         document.sections[0].footer.paragraphs[0].text = footer
     if tracked is not None:
-        paragraph = document.add_paragraph(tracked[0])
         before, deleted, inserted = tracked
+        paragraph = document.add_paragraph(before)
         xml = (f'<w:del xmlns:w="{W_NS}" w:id="90" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r>'
                f'<w:delText xml:space="preserve">{deleted}</w:delText></w:r></w:del>')
         ins = (f'<w:ins xmlns:w="{W_NS}" w:id="91" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r>'
@@ -53,9 +53,9 @@ def make_docx(*, body: Sequence[str] = (), table: Sequence[Sequence[str]] = (), 
 
 
 def _add_footnotes(data: bytes, notes: Sequence[str]) -> bytes:
-    separators = (f'<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-                  f'<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
-                  f'</w:r></w:p></w:footnote>')
+    separators = ('<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+                  '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+                  '</w:r></w:p></w:footnote>')
     items = "".join(f'<w:footnote w:id="{i}"><w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
                     f'</w:footnote>' for i, text in enumerate(notes, start=1))
     footnotes = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
