@@ -21,7 +21,16 @@ from typing import IO, Any, NoReturn
 import click
 
 from . import __version__, get_checker
-from .config import Config, ConfigError, ConfigResolver, Discovered, PathProblem, discover, selector_error
+from .config import (
+    Config,
+    ConfigError,
+    ConfigResolver,
+    Discovered,
+    PathProblem,
+    config_error,
+    discover,
+    selector_error,
+)
 from .findings import Finding, sort_findings
 from .ruleset import SEVERITY_RANK, RuleLoadError, RulePack
 from .runner import FileResult, Task, process, write_atomic
@@ -240,7 +249,7 @@ def _validate(tasks: Sequence[Task], resolver: ConfigResolver,
         except ValueError as exc:
             if overrides.get("profile") or config.path is None:
                 raise Fatal(str(exc)) from None
-            raise Fatal(str(ConfigError(str(config.path), str(exc), key="profile"))) from None
+            raise Fatal(str(config_error(config, "profile", str(exc)))) from None
         for rule in checker.pack.rules:
             rules.setdefault(rule.id, (checker.pack, rule))
     for loaded in resolver.loaded():
