@@ -165,13 +165,16 @@ def config_from_mapping(table: Mapping[str, Any], *, base: Path | None = None, s
             raise fail("severity", "must be a table of rule-id = \"error\" | \"warning\" | \"info\"")
         for rule_id, level in sev.items():
             if level not in SEVERITIES:
-                raise fail("severity", f"{rule_id} = {level!r}: must be one of {', '.join(SEVERITIES)}")
+                raise ConfigError(shown, f"{rule_id} = {level!r}: must be one of {', '.join(SEVERITIES)}",
+                                  key=prefix + "severity", line=_line_of(text, rule_id) or _line_of(text, "severity"))
         values["severity"] = tuple(sorted((str(k), cast(Severity, v)) for k, v in sev.items()))
     return Config(path=path, **values)
 
 
 def _line_of(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    # `key = ...`, or a table header such as `[severity]` / `[tool.opsc-terms.severity]`.
+    pattern = re.compile(rf"^[ \t]*(?:[\"']?{re.escape(key)}[\"']?\s*=|\[(?:tool\.opsc-terms\.)?{re.escape(key)}\])",
+                         re.MULTILINE)
     m = pattern.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
