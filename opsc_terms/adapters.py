@@ -24,7 +24,7 @@ import contextlib
 import html as html_lib
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from html.parser import HTMLParser
@@ -1170,10 +1170,3 @@ ADAPTERS: dict[str, Callable[[str], Prose]] = {
     "latex": latex,
 }
 FORMATS = (*ADAPTERS, "docx")
-
-
-def iter_directives(prose: Prose) -> Iterator[tuple[int, Directive]]:
-    """(line, directive) pairs: where each suppression comment ends, for editors and reports."""
-    lines = LineIndex(prose.text)
-    for d in prose.directives:
-        yield lines.position(d.offset)[0], d
