@@ -191,6 +191,7 @@ def _collect(paths: Sequence[Path], resolver: ConfigResolver, *, mode: str, unsa
     problems: list[tuple[str, str]] = []
     common = {"mode": mode, "unsafe": unsafe, "want_lines": want_lines, "want_context": want_context}
     items: Sequence[Path] = paths or (Path("-"),)
+    seen: set[str] = set()  # a file named twice, or inside two named folders, is checked once
     try:
         for item in items:
             if str(item) == "-":
@@ -201,7 +202,8 @@ def _collect(paths: Sequence[Path], resolver: ConfigResolver, *, mode: str, unsa
                 if isinstance(found, PathProblem):
                     problems.append((found.shown, found.message))
                     click.echo(f"opsc-terms: {found.shown}: {found.message}", err=True)
-                else:
+                elif (real := os.path.realpath(found.path)) not in seen:
+                    seen.add(real)
                     tasks.append(_file_task(found, **common))
     except ConfigError as exc:
         raise Fatal(str(exc)) from None

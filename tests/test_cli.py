@@ -459,6 +459,13 @@ def test_walk_skips_hidden_node_modules_and_unknown_suffixes(tmp: Path) -> None:
         "a.txt", "b.md", "c.rst", "d.html", "e.tex", "sub/i.markdown"]
 
 
+def test_a_file_named_twice_is_checked_once(tmp: Path) -> None:
+    write(tmp / "docs" / "a.txt", PLAIN)
+    result = run("check", "--format", "concise", "docs/a.txt", "docs", "./docs/a.txt")
+    assert len(result.stdout.splitlines()) == 1
+    assert "in 1 of 1 file checked" in run("check", "docs/a.txt", "docs").stdout
+
+
 def test_named_files_are_checked_whatever_their_suffix(tmp: Path) -> None:
     write(tmp / "notes.py", PLAIN)
     write(tmp / ".hidden.txt", PLAIN)
