@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from opsc_terms import get_checker
 from opsc_terms.adapters import parse_directive
 from opsc_terms.config import load_config, validate_selectors
@@ -22,7 +20,7 @@ def _block(language: str, after: str) -> str:
     return m.group(1)
 
 
-def test_configuration_example_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_configuration_example_is_valid(tmp_path: Path) -> None:
     example = _block("toml", "## Configuration")
     rule_file = re.search(r'extend-rules = \["([^"]+)"\]', example)
     assert rule_file is not None
