@@ -330,6 +330,9 @@ def window(source: str, span: Span, pos: int, size: int = MAX_SENTENCE // 2) -> 
     return lo, hi
 
 
+_Trie = dict[str, "_Trie"]
+
+
 def word_forms(word: str) -> set[str]:
     """Inflected surface forms of a (singular, lower-case) English word: enough for the prefilter."""
     forms = {word, word + "s"}
@@ -341,6 +344,14 @@ def word_forms(word: str) -> set[str]:
 
 
 # --------------------------------------------------------------------------- positions
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets at which the lines of ``text`` start (split at "\\n")."""
+    return [0, *(m.end() for m in _NEWLINE_RE.finditer(text))]
+
+
+_NEWLINE_RE = re.compile("\n")
 
 
 class LineIndex:
