@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .findings import Finding, compose_message, render, render_occurrence
+from .findings import Finding, compose_message, render_occurrence
 from .ruleset import SEVERITY_RANK, Rule, RulePack, Severity, load_builtin, load_language, parse_pattern
 from .text import (
     LineIndex,
@@ -236,11 +236,9 @@ class _Engine:
         rendered = render_occurrence(rule, text, start, end, plural=o.plural, article=article,
                                      next_is_word=o.next_is_word, possessive=o.possessive,
                                      mention=o.context is not None, acronym=o.raw.kind == "acronym")
-        # The message quotes the term and its replacement without any article.
-        preferred = (render(rule.preferred, text, start, end, plural=o.plural, article=None,
-                            next_is_word=o.next_is_word, possessive=o.possessive,
-                            acronym=o.raw.kind == "acronym").text
-                     if rule.preferred is not None else None)
+        # The message names the replacement as the rule data writes it, in the right number:
+        # a headline's capitals belong in the fix, not in the explanation.
+        preferred = rule.preferred.form(o.plural) if rule.preferred is not None else None
         note = CONTEXT_NOTES.get(o.context) if o.context else None
         return _Cached(rule=rule, severity=o.severity, context=o.context, start=rendered.start - block_start,
                        end=rendered.end - block_start, text=text[rendered.start:rendered.end],

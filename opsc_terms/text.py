@@ -21,8 +21,16 @@ Span = tuple[int, int]
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _HYPHENS = "-\u2010\u2011"
 
+# Character references that stand for quotation marks or spaces in HTML and XML sources:
+# the view shows the character, so a mention in “…” is seen as quoted there too.
+_ENTITIES = {
+    "ldquo": "“", "rdquo": "”", "lsquo": "‘", "rsquo": "’", "laquo": "«", "raquo": "»", "quot": '"', "apos": "'",
+    "#8220": "“", "#8221": "”", "#8216": "‘", "#8217": "’", "#34": '"', "#39": "'", "#x201c": "“", "#x201d": "”",
+    "#x2018": "‘", "#x2019": "’", "#x22": '"', "#x27": "'", "nbsp": " ", "#160": " ", "#xa0": " ", "amp": "&",
+}
 _SPECIAL_RE = re.compile(
-    rf"(?P<lhyph>(?<=\w)[{_HYPHENS}\u00ad][ \t]*\r?\n[ \t]*(?=\w))"  # hyphen at a line end
+    r"(?P<ent>&(?:" + "|".join(sorted(_ENTITIES, key=len, reverse=True)) + r");)"
+    rf"|(?P<lhyph>(?<=\w)[{_HYPHENS}\u00ad][ \t]*\r?\n[ \t]*(?=\w))"  # hyphen at a line end
     rf"|(?P<inv>[{_INVISIBLE}]+)"
     rf"|(?P<hyph>(?<=\w)[{_HYPHENS}](?=\w))"  # hyphen inside a compound: a word boundary
     r"|(?P<ws>\s{2,}|[^\S ])"  # any run that is not a single plain space
@@ -84,6 +92,14 @@ def build_view(source: str, start: int, end: int, *, masks: Sequence[Span] = (),
 
     def add(text: str, s_start: int, s_len: int, identity: bool) -> None:
         nonlocal vpos
+        # Never two spaces in a row: a masked span or a line break next to a space would
+        # otherwise split a phrase into separate tokens.
+        if pieces and pieces[-1].endswith(" "):
+            if not identity and text == " ":
+                return
+            if identity and text.startswith(" "):
+                stripped = len(text) - len(text.lstrip(" "))
+                text, s_start, s_len = text[stripped:], s_start + stripped, s_len - stripped
         if not text and identity:
             return
         view._v_starts.append(vpos)
@@ -121,6 +137,8 @@ def _normalise_into(source: str, start: int, end: int, add: Callable[[str, int, 
                 add(" ", m.start(), length, False)
         elif kind == "inv":
             pass  # removed from the view
+        elif kind == "ent":
+            add(_ENTITIES[m.group()[1:-1].lower()], m.start(), length, False)
         else:  # "hyph" or "ws"
             add(" ", m.start(), length, False)
         cursor = m.end()

@@ -96,3 +96,19 @@ def test_near_condition_limits_adult_wording() -> None:
     assert rules_found("Adults who sell sex should not be criminalised.") == []
     assert rules_found("A 15-year-old girl was selling herself to survive.") == [
         ("agency-in-prostitution", "selling herself")]
+
+
+def test_masks_and_breaks_next_to_spaces_keep_phrases_whole() -> None:
+    checker = opsc_terms.get_checker(opsc_terms.Config())
+    text = "Police found child **prostitutes** here."
+    found = checker.check(text, masks=[(19, 21), (32, 34)])
+    assert [(f.rule, f.text) for f in found] == [("child-prostitute", "child **prostitutes")]
+    assert [f.text for f in opsc_terms.check("child \n prostitutes and child  \t pornography")] == [
+        "child \n prostitutes", "child  \t pornography"]
+
+
+def test_html_character_references_count_as_quotation_marks() -> None:
+    found = opsc_terms.check("<p>The term &ldquo;child pornography&rdquo; is outdated.</p>")
+    assert [(f.text, f.severity, f.context) for f in found] == [("child pornography", "info", "mention")]
+    found = opsc_terms.check("Police warn of &#8216;sextortion&#8217; of teenagers.")
+    assert [(f.text, f.severity) for f in found] == [("sextortion", "warning")]

