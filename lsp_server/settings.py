@@ -18,7 +18,7 @@ every setting they declare, and an empty default must not wipe out a project's c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -183,10 +183,14 @@ class ConfigResolver:
         # settings must not also throw away a good configuration file, and a broken rule
         # file must not stop checking altogether.
         file_label = str(path) if path is not None and file_config.path is not None else "the default settings"
-        merged = settings.apply(file_config)
-        candidates = {merged: SECTION if merged != file_config else file_label}
-        candidates.setdefault(file_config, file_label)
+        # Only a profile name can make the editor's settings fail (selectors that match
+        # no rule are warned about); a file can fail by its profile or its rule files.
+        no_profile = replace(settings, profile=None)
+        candidates: dict[Config, str] = {}
+        candidates.setdefault(settings.apply(file_config), SECTION if settings.profile else file_label)
+        candidates.setdefault(no_profile.apply(file_config), file_label)
         candidates.setdefault(settings.apply(Config()), SECTION)
+        candidates.setdefault(no_profile.apply(Config()), SECTION)
         candidates.setdefault(Config(), "the default settings")
         failures: dict[str, str] = {}
         for config, label in candidates.items():
