@@ -87,8 +87,12 @@ class OpscProtocol(LanguageServerProtocol):
         if not hasattr(message, "jsonrpc") or getattr(message, "jsonrpc", None) != self.VERSION:
             # Not a JSON-RPC 2.0 message: a bare value, an array (LSP has no batches),
             # or an object without "jsonrpc": "2.0".
-            msg_id = message.get("id") if isinstance(message, dict) else None
-            is_response = isinstance(message, dict) and "method" not in message and "id" in message
+            if isinstance(message, dict):
+                msg_id, is_response = message.get("id"), "method" not in message and "id" in message
+            elif hasattr(message, "jsonrpc"):  # read as a typed message, but not version 2.0
+                msg_id, is_response = getattr(message, "id", None), not hasattr(message, "method")
+            else:
+                msg_id, is_response = None, False
             if not is_response:
                 self.send_error(msg_id, -32600, "Invalid Request: not a JSON-RPC 2.0 message")
             return
