@@ -26,7 +26,7 @@ from opsc_terms import __version__, get_checker
 from opsc_terms.explain import rule_markdown
 
 from . import actions
-from .linting import SOURCE, Linter, prose_of
+from .linting import SOURCE, Linter, document_format
 from .positions import LspWorkspace, PositionMap
 from .settings import SECTION, Problem, parse_settings
 
@@ -320,9 +320,8 @@ async def code_action(ls: OpscLanguageServer, params: types.CodeActionParams) ->
         # The client did not send our diagnostics back with their data.
         targets = actions.targets_from_result(result, positions.offset(params.range.start),
                                               positions.offset(params.range.end))
-    comment = result.prose.comment if result is not None and result.prose is not None else \
-        prose_of("", document.language_id or "plaintext").comment
-    return actions.code_actions(targets, result, builder, comment, only)
+    fmt = document_format(document.language_id or "plaintext")
+    return actions.code_actions(targets, result, builder, fmt, only)
 
 
 async def fix_all_command(ls: OpscLanguageServer, uri: str) -> dict[str, Any]:

@@ -28,15 +28,41 @@ async def test_quick_fixes_offer_every_replacement_and_prefer_the_safe_one(sessi
     [diagnostic] = [d for d in diagnostics if d.code == "child-prostitute"]
 
     actions = await session.code_actions(uri, [diagnostic], start + 3, start + 3)
-    quick_fixes = [a for a in actions if a.kind == types.CodeActionKind.QuickFix]
+    quick_fixes = [a for a in actions if a.title.startswith("Replace")]
     [finding] = [f for f in opsc_terms.check(TEXT) if f.rule == "child-prostitute"]
     replaced = [session.apply(uri, a.edit) for a in quick_fixes]
     assert replaced == [TEXT[:finding.start] + r + TEXT[finding.end:] for r in finding.replacements]
     assert [a.is_preferred for a in quick_fixes] == [True] + [None] * (len(finding.replacements) - 1)
     assert replaced[0].startswith("🚨 Police rescued three children exploited in prostitution.\n")
     assert all(list(a.diagnostics or ()) == [diagnostic] for a in quick_fixes)
-    # Plain text has no comments, so there is nothing to disable a rule with.
-    assert not any(a.title.startswith("Disable") for a in actions)
+    # Without a filter, fix all comes along (as a source action).
+    assert {a.kind for a in actions} == {types.CodeActionKind.QuickFix, "source.fixAll.opscTerms"}
+
+
+async def test_disable_for_this_line(session: Session, tmp_path: Path) -> None:
+    await session.initialize(root=tmp_path)
+    markdown = "# Report\n\nPolice rescued three child prostitutes\nand seized child pornography.\n"
+    documents = {"plaintext": (tmp_path / "news.txt", TEXT), "markdown": (tmp_path / "news.md", markdown)}
+    for language, (path, text) in documents.items():
+        uri = session.open(path, text, language=language)
+        diagnostics = await session.diagnostics(uri)
+        [diagnostic] = [d for d in diagnostics if d.code == "child-prostitute"]
+        start = text.index("child prostitutes")
+        actions = await session.code_actions(uri, [diagnostic], start, start)
+        [disable] = [a for a in actions if a.title == "Disable child-prostitute for this line"]
+        assert disable.kind == types.CodeActionKind.QuickFix
+        assert not disable.is_preferred
+        disabled = session.apply(uri, disable.edit)
+        if language == "markdown":  # a comment at the end of the line keeps the paragraph whole
+            assert disabled == markdown.replace("prostitutes\n", "prostitutes <!-- opsc-terms: disable-line "
+                                                                  "child-prostitute -->\n")
+        else:
+            assert disabled == "opsc-terms: disable-next-line child-prostitute\n" + TEXT
+        # Applied, the comment does its work and nothing else changes.
+        session.replace_all(uri, disabled)
+        after = await session.diagnostics(uri)
+        assert sorted(str(d.code) for d in after) == sorted(str(d.code) for d in diagnostics
+                                                           if d.code != "child-prostitute")
 
 
 async def test_quick_fixes_without_diagnostics_in_the_request(session: Session, tmp_path: Path) -> None:
