@@ -188,9 +188,13 @@ def code_actions(targets: Sequence[Target], result: LintResult | None, builder: 
     return actions
 
 
-def finding_at(result: LintResult, offset: int) -> int | None:
-    """The index of the finding under ``offset``, the narrowest when several overlap."""
-    hits = [i for i, f in enumerate(result.findings) if f.start <= offset < f.end]
+def finding_at(result: LintResult, offset: int, text: str) -> int | None:
+    """The finding under ``offset`` in ``text``, the narrowest when several overlap.
+
+    ``text`` may be newer than the result (the check of the latest edit is still due);
+    a finding counts only where its span still holds the reported words.
+    """
+    hits = [i for i, f in enumerate(result.findings) if f.start <= offset < f.end and text[f.start:f.end] == f.text]
     return min(hits, key=lambda i: result.findings[i].end - result.findings[i].start) if hits else None
 
 
@@ -201,16 +205,11 @@ def explanation(result: LintResult, index: int) -> str:
     return rule_markdown(pack, pack.rule(result.findings[index].rule))
 
 
-def hover(result: LintResult, offset: int) -> types.Hover | None:
-    index = finding_at(result, offset)
-    if index is None:
-        return None
+def hover(result: LintResult, index: int, positions: PositionMap) -> types.Hover:
+    finding = result.findings[index]
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=explanation(result, index)),
-                       range=result.diagnostics[index].range)
+                       range=positions.range(finding.start, finding.end))
 
 
-def explain_at(result: LintResult, offset: int) -> dict[str, Any] | None:
-    index = finding_at(result, offset)
-    if index is None:
-        return None
+def explain_at(result: LintResult, index: int) -> dict[str, Any]:
     return {"rule": result.findings[index].rule, "markdown": explanation(result, index)}

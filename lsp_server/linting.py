@@ -184,6 +184,13 @@ class Linter:
             return None
         return state.result
 
+    def last(self, uri: str) -> LintResult | None:
+        """The last result kept, even if the document has changed since (same settings)."""
+        state = self._states.get(uri)
+        if state is None or state.result is None or state.result.generation != self.generation:
+            return None
+        return state.result
+
     async def current(self, uri: str) -> LintResult | None:
         """The result for the document as it is now, waiting for a check if one is due.
 

@@ -26,7 +26,7 @@ from opsc_terms import __version__, get_checker
 from opsc_terms.explain import rule_markdown
 
 from . import actions
-from .linting import SOURCE, Linter, document_format
+from .linting import SOURCE, Linter, LintResult, document_format
 from .positions import LspWorkspace, PositionMap
 from .settings import SECTION, Problem, parse_settings
 
@@ -290,12 +290,29 @@ async def document_diagnostic(ls: OpscLanguageServer,
 # ---- features on findings
 
 
+async def finding_under(ls: OpscLanguageServer, uri: str,
+                        position: types.Position) -> tuple[LintResult, int, PositionMap] | None:
+    """The finding at a client position, for hover and explainAt.
+
+    The last result answers at once if its finding is still there, even while the check
+    of a newer edit is due: hovering a term in a long document must not wait for it.
+    Otherwise the answer waits for the check of the text as it is now.
+    """
+
+    def look(result: LintResult | None) -> tuple[LintResult, int, PositionMap] | None:
+        document = ls.workspace.text_documents.get(uri)
+        if result is None or document is None:
+            return None
+        positions = PositionMap(document.source, document.position_codec)
+        index = actions.finding_at(result, positions.offset(position), document.source)
+        return None if index is None else (result, index, positions)
+
+    return look(ls.linter.last(uri)) or look(await ls.linter.current(uri))
+
+
 async def hover(ls: OpscLanguageServer, params: types.HoverParams) -> types.Hover | None:
-    result = await ls.linter.current(params.text_document.uri)
-    if result is None:
-        return None
-    positions = PositionMap(result.snapshot.text, result.snapshot.codec)
-    return actions.hover(result, positions.offset(params.position))
+    found = await finding_under(ls, params.text_document.uri, params.position)
+    return actions.hover(*found) if found else None
 
 
 async def code_action(ls: OpscLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
@@ -354,11 +371,8 @@ def explain_rule_command(ls: OpscLanguageServer, rule_id: str) -> str:
 
 
 async def explain_at_command(ls: OpscLanguageServer, uri: str, position: types.Position) -> dict[str, Any] | None:
-    result = await ls.linter.current(uri)
-    if result is None:
-        return None
-    positions = PositionMap(result.snapshot.text, result.snapshot.codec)
-    return actions.explain_at(result, positions.offset(position))
+    found = await finding_under(ls, uri, position)
+    return actions.explain_at(found[0], found[1]) if found else None
 
 
 def create_server() -> OpscLanguageServer:

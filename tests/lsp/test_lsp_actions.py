@@ -149,6 +149,24 @@ async def test_hover_shows_the_rule_explanation(session: Session, tmp_path: Path
     assert await session.hover(uri, TEXT.index("Police")) is None
 
 
+async def test_hover_right_after_an_edit_answers_for_the_new_text(session: Session, tmp_path: Path) -> None:
+    await session.initialize(root=tmp_path)
+    uri = session.open(tmp_path / "news.txt", TEXT)
+    await session.diagnostics(uri)
+    old = TEXT.index("child pornography")
+    # Words inserted before a term move it; the check of the new text may not have run.
+    session.edit(uri, 0, 0, "Officers seized material. ")
+    new = session.text(uri).index("child pornography")
+    moved = await session.hover(uri, new + 2)
+    assert moved is not None
+    assert isinstance(moved.contents, types.MarkupContent)
+    assert moved.contents.value == rule_markdown(PACK, PACK.rule("child-pornography"))
+    assert moved.range is not None
+    assert session.spans(uri, [types.Diagnostic(range=moved.range, message="", code="x")]) == [
+        ("x", new, new + len("child pornography"))]
+    assert await session.hover(uri, old + 2) is None  # now the middle of other words
+
+
 async def test_explain_commands(session: Session, tmp_path: Path) -> None:
     await session.initialize(root=tmp_path)
     uri = session.open(tmp_path / "news.txt", TEXT)
