@@ -65,6 +65,7 @@ class LintResult:
     diagnostics: tuple[types.Diagnostic, ...] = ()
     prose: Prose | None = None
     checker: Checker | None = None
+    positions: PositionMap | None = None
 
     @property
     def result_id(self) -> str:
@@ -121,7 +122,8 @@ def lint(snapshot: Snapshot, settings: EditorSettings, checkers: CheckerPool,
     findings = check_prose(checker, prose)
     positions = PositionMap(snapshot.text, snapshot.codec)
     diagnostics = tuple(to_diagnostic(f, checker, positions) for f in findings)
-    return LintResult(snapshot, generation, tuple(findings), diagnostics, prose, checker), resolved.problems
+    return (LintResult(snapshot, generation, tuple(findings), diagnostics, prose, checker, positions),
+            resolved.problems)
 
 
 class Linter:
@@ -136,6 +138,7 @@ class Linter:
         self.generation = 0
         self.session = uuid.uuid4().hex[:8]
         self._states: dict[str, _State] = {}
+        self._positions: dict[str, PositionMap] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsc-terms-check")
 
     # ---- scheduling
@@ -154,6 +157,7 @@ class Linter:
             self.schedule(uri)
 
     def close(self, uri: str) -> None:
+        self._positions.pop(uri, None)
         state = self._states.pop(uri, None)
         if state is not None:
             if state.task is not None:
@@ -183,6 +187,17 @@ class Linter:
         if state is None or state.result is None or not self._is_current(state.result):
             return None
         return state.result
+
+    def positions(self, uri: str) -> PositionMap | None:
+        """Position conversion for the document's current text, kept while it is unchanged
+        (a long document's line index costs milliseconds to build)."""
+        document = self.server.workspace.text_documents.get(uri)
+        if document is None:
+            return None
+        cached = self._positions.get(uri)
+        if cached is None or cached.text is not document.source or cached.codec is not document.position_codec:
+            cached = self._positions[uri] = PositionMap(document.source, document.position_codec)
+        return cached
 
     def last(self, uri: str) -> LintResult | None:
         """The last result kept, even if the document has changed since (same settings)."""
@@ -247,6 +262,8 @@ class Linter:
             return
         if self._is_current(result):
             state.result = result
+            if result.positions is not None:
+                self._positions[uri] = result.positions
             if not self.pull:
                 self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                     uri=uri, diagnostics=list(result.diagnostics), version=snapshot.version))

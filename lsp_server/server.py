@@ -300,11 +300,10 @@ async def finding_under(ls: OpscLanguageServer, uri: str,
     """
 
     def look(result: LintResult | None) -> tuple[LintResult, int, PositionMap] | None:
-        document = ls.workspace.text_documents.get(uri)
-        if result is None or document is None:
+        positions = ls.linter.positions(uri)
+        if result is None or positions is None:
             return None
-        positions = PositionMap(document.source, document.position_codec)
-        index = actions.finding_at(result, positions.offset(position), document.source)
+        index = actions.finding_at(result, positions.offset(position), positions.text)
         return None if index is None else (result, index, positions)
 
     return look(ls.linter.last(uri)) or look(await ls.linter.current(uri))
@@ -328,8 +327,9 @@ async def code_action(ls: OpscLanguageServer, params: types.CodeActionParams) ->
         document = ls.workspace.text_documents.get(uri)
         if document is None:
             return None
-    text = document.source
-    positions = PositionMap(text, document.position_codec)
+    positions = ls.linter.positions(uri)
+    assert positions is not None  # the document is open
+    text = positions.text
     builder = actions.EditBuilder(uri, document.version, text, positions,
                                   bool(ls.capability("workspace.workspace_edit.document_changes", False)))
     targets = actions.targets_from_diagnostics(params.context.diagnostics, text)
@@ -348,7 +348,7 @@ async def fix_all_command(ls: OpscLanguageServer, uri: str) -> dict[str, Any]:
     fixes = actions.safe_fixes(result)
     if not fixes:
         return {"applied": True, "fixes": 0}
-    positions = PositionMap(result.snapshot.text, result.snapshot.codec)
+    positions = result.positions or PositionMap(result.snapshot.text, result.snapshot.codec)
     builder = actions.EditBuilder(uri, result.snapshot.version, result.snapshot.text, positions,
                                   bool(ls.capability("workspace.workspace_edit.document_changes", False)))
     response = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
