@@ -25,6 +25,7 @@ from typing import Any
 from lsprotocol import types
 
 from opsc_terms import Checker, Config, ConfigError, RuleLoadError, get_checker
+from opsc_terms.adapters import format_for
 from opsc_terms.config import ConfigResolver, Discovered, config_from_mapping, discover, validate_selectors
 from opsc_terms.ruleset import Severity
 
@@ -67,7 +68,13 @@ class EditorSettings:
         )
 
     def checks(self, language_id: str) -> bool:
-        return language_id in self.languages
+        """Is a document of this language id checked? Editors name formats differently
+        (Neovim and Emacs say "text", "rst" and "tex"), so a language id also counts when
+        it names the same format as one in the list."""
+        if language_id in self.languages:
+            return True
+        fmt = format_for(language_id)
+        return fmt is not None and any(format_for(listed) == fmt for listed in self.languages)
 
 
 def unwrap_settings(raw: Any) -> Any:

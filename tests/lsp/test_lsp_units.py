@@ -78,6 +78,16 @@ def test_bad_settings_are_named_and_dropped_one_by_one() -> None:
     assert all(p.message.startswith("opscTerms settings") for p in problems)
 
 
+def test_languages_match_by_format_across_editors() -> None:
+    settings = EditorSettings()
+    for language_id in ("plaintext", "text", "markdown", "html", "restructuredtext", "rst", "latex", "tex"):
+        assert settings.checks(language_id), language_id
+    assert not settings.checks("python")
+    assert not settings.checks("asciidoc")
+    assert not EditorSettings(languages=("markdown",)).checks("text")
+    assert EditorSettings(languages=("asciidoc",)).checks("asciidoc")
+
+
 def test_editor_settings_override_the_file_key_by_key() -> None:
     file = Config(profile="media", select=("a",), ignore=("b",), severity=(("r1", "info"), ("r2", "warning")))
     assert EditorSettings().apply(file) == file
