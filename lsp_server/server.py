@@ -165,7 +165,10 @@ class OpscLanguageServer(LanguageServer):
 
     def apply_settings(self, raw: Any) -> None:
         settings, problems = parse_settings(raw)
-        self.forget([SECTION])
+        # The same settings often arrive twice (initializationOptions, then a pull):
+        # a problem is shown again only after the settings were fine in between.
+        if not problems:
+            self.forget([SECTION])
         self.report(problems)
         if settings != self.linter.settings:
             self.linter.settings = settings

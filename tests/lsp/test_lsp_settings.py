@@ -42,17 +42,23 @@ async def test_configuration_change_rechecks_open_documents(session: Session, tm
     }
 
 
-async def test_bad_settings_are_reported_and_ignored(session: Session, tmp_path: Path) -> None:
-    await session.initialize({"select": "child-pornography", "severity": {"child-pornography": "fatal"},
-                              "profile": "tabloid", "debounceMs": "soon"}, root=tmp_path)
+async def test_bad_settings_are_reported_once_and_ignored(session: Session, tmp_path: Path) -> None:
+    bad = {"select": "child-pornography", "severity": {"child-pornography": "fatal"}, "profile": "tabloid",
+           "debounceMs": "soon"}
+    # An editor sends the same settings twice: at start, and when the server asks.
+    session.client.set_configuration(bad, section="opscTerms")
+    await session.initialize(bad, root=tmp_path)
     uri = session.open(tmp_path / "news.txt", SENTENCE)
     # The good setting applies; the bad ones are named, and checking goes on.
     assert severities(await session.diagnostics(uri)) == {"child-pornography": types.DiagnosticSeverity.Error}
     await eventually(lambda: len(session.client.messages) >= 3, "messages about the settings")
-    text = "\n".join(m.message for m in session.client.messages)
-    assert "'fatal'" in text
-    assert "debounceMs" in text
-    assert "unknown profile 'tabloid'" in text
+    await eventually(lambda: session.recorded.configuration_requests, "the server asking for its settings")
+    await session.command("opscTerms.explainRule", "child-pornography")  # one more round trip
+    texts = [m.message for m in session.client.messages]
+    assert len(texts) == 3, texts
+    assert any("'fatal'" in t for t in texts)
+    assert any("debounceMs" in t for t in texts)
+    assert any("unknown profile 'tabloid'" in t for t in texts)
 
 
 async def test_config_file_applies_and_editor_settings_override_it(session: Session, tmp_path: Path) -> None:
