@@ -136,7 +136,7 @@ class Linter:
         self.checkers = CheckerPool()
         self.pull = False  # the client pulls diagnostics (textDocument/diagnostic); else we push
         self.generation = 0
-        self.session = uuid.uuid4().hex[:8]
+        self.instance = uuid.uuid4().hex[:8]  # result ids from an earlier server never match
         self._states: dict[str, _State] = {}
         self._positions: dict[str, PositionMap] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsc-terms-check")
