@@ -26,7 +26,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from opsc_terms import Checker, Finding
-from opsc_terms.adapters import Prose, adapt, check_prose, format_for
+from opsc_terms.adapters import adapt, check_prose, format_for
 from opsc_terms.explain import rule_url
 
 from .positions import PositionMap
@@ -66,7 +66,6 @@ class LintResult:
     generation: int
     findings: tuple[Finding, ...] = ()
     diagnostics: tuple[types.Diagnostic, ...] = ()
-    prose: Prose | None = None
     checker: Checker | None = None
     positions: PositionMap | None = None
 
@@ -125,7 +124,7 @@ def lint(snapshot: Snapshot, settings: EditorSettings, checkers: CheckerPool,
     findings = check_prose(checker, prose)
     positions = PositionMap(snapshot.text, snapshot.codec)
     diagnostics = tuple(to_diagnostic(f, checker, positions) for f in findings)
-    return (LintResult(snapshot, generation, tuple(findings), diagnostics, prose, checker, positions),
+    return (LintResult(snapshot, generation, tuple(findings), diagnostics, checker, positions),
             resolved.problems)
 
 
