@@ -32,7 +32,7 @@ export class Explanations implements vscode.TextDocumentContentProvider, vscode.
 export async function showExplanation(explanations: Explanations, rule: string, markdown: string): Promise<void> {
     const uri = explanations.set(rule, markdown);
     try {
-        await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+        await vscode.commands.executeCommand('markdown.showLockedPreviewToSide', uri);
     } catch {
         const document = await vscode.workspace.openTextDocument(uri);
         await vscode.languages.setTextDocumentLanguage(document, 'markdown');

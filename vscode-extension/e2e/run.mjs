@@ -1,0 +1,330 @@
+// End-to-end test of the extension in a real VS Code: code-server 4.100.3 (VS Code 1.100)
+// driven by headless Chromium through puppeteer-core.
+//
+//   node e2e/run.mjs [--update-screenshot]
+//
+// 1. a virtual environment in .e2e/venv with this repository's opsc-terms (pip install -e);
+// 2. code-server in .e2e/code-server (e2e/install-code-server.sh, once);
+// 3. the .vsix (npm run package), installed into a fresh code-server profile whose
+//    settings point opscTerms.interpreter at the venv's python;
+// 4. a Markdown bill with a plain use, an official title and a quoted mention: the Problems
+//    panel must list the plain use (rule and position) and nothing else above info level,
+//    and applying the quick fix from the editor must change the text on disk.
+//
+// --update-screenshot also writes images/screenshot.png (the README's picture).
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+
+const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(extensionDir, '..');
+const cache = path.join(extensionDir, '.e2e');
+const codeServerDir = path.join(cache, 'code-server');
+const runDir = path.join(cache, 'run');
+const updateScreenshot = process.argv.includes('--update-screenshot');
+
+const SAMPLE_NAME = 'bill.md';
+// Line 3: plain use (reported). Line 5: the Optional Protocol's official title (not
+// reported). Line 7: a quoted mention of the term (at most information level).
+const SAMPLE = [
+    '# Online Safety Bill: explanatory note',
+    '',
+    "Police seized child pornography from the suspect's laptop.",
+    '',
+    'The State is party to the Optional Protocol on the sale of children, child prostitution and child pornography.',
+    '',
+    'The Committee asks States to avoid the term "child pornography".',
+    '',
+].join('\n');
+const EXPECTED = { rule: 'child-pornography', line: 3, column: 15, replacement: 'child sexual abuse material' };
+
+const started = Date.now();
+function step(message) {
+    console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+}
+
+function run(command, args, options = {}) {
+    execFileSync(command, args, { stdio: 'inherit', ...options });
+}
+
+/** Poll `probe` until it returns a truthy value; fail with `what` after `timeoutMs`. */
+async function waitFor(what, probe, timeoutMs = 60_000, intervalMs = 250) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+        try {
+            last = await probe();
+            if (last) {
+                return last;
+            }
+        } catch (error) {
+            last = error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+    throw new Error(`Timed out after ${timeoutMs / 1000}s waiting for ${what} (last: ${String(last)})`);
+}
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const { port } = server.address();
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+function findChromium() {
+    for (const candidate of [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+        if (candidate && fs.existsSync(candidate)) {
+            return candidate;
+        }
+    }
+    throw new Error('Chromium not found: install the `chromium` package (or set CHROMIUM to its path).');
+}
+
+/** The project's own package, editable, in a venv of its own. */
+function prepareVenv() {
+    const venv = path.join(cache, 'venv');
+    const python = path.join(venv, 'bin', 'python');
+    if (!fs.existsSync(python)) {
+        step('creating .e2e/venv');
+        run(process.env.PYTHON || 'python3', ['-m', 'venv', venv]);
+    }
+    step('pip install -e <repository> into .e2e/venv');
+    run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-e', repoRoot]);
+    run(python, ['-c', 'import opsc_terms.lsp_server']);
+    return python;
+}
+
+function buildVsix() {
+    step('building the .vsix (npm run package)');
+    run('npm', ['run', '--silent', 'package'], { cwd: extensionDir });
+    return path.join(extensionDir, 'opsc-terms.vsix');
+}
+
+function codeServerEnv(home) {
+    return {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: path.join(home, '.config'),
+        XDG_DATA_HOME: path.join(home, '.local', 'share'),
+        XDG_CACHE_HOME: path.join(home, '.cache'),
+    };
+}
+
+async function main() {
+    const python = prepareVenv();
+    step('installing code-server 4.100.3 into .e2e/code-server (skipped when present)');
+    run('bash', [path.join(extensionDir, 'e2e', 'install-code-server.sh'), codeServerDir]);
+    const vsix = buildVsix();
+
+    fs.rmSync(runDir, { recursive: true, force: true });
+    const dirs = Object.fromEntries(
+        ['home', 'user-data', 'extensions', 'workspace', 'chromium'].map((name) => [name, path.join(runDir, name)]),
+    );
+    Object.values(dirs).forEach((dir) => fs.mkdirSync(dir, { recursive: true }));
+    const env = codeServerEnv(dirs.home);
+    const entry = path.join(codeServerDir, 'out', 'node', 'entry.js');
+    const profileArgs = ['--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions];
+
+    step('installing the .vsix into code-server');
+    run(process.execPath, [entry, ...profileArgs, '--install-extension', vsix], { env });
+
+    fs.mkdirSync(path.join(dirs['user-data'], 'User'), { recursive: true });
+    fs.writeFileSync(
+        path.join(dirs['user-data'], 'User', 'settings.json'),
+        JSON.stringify(
+            {
+                'opscTerms.interpreter': python,
+                'opscTerms.trace.server': 'messages',
+                'workbench.startupEditor': 'none',
+                'workbench.tips.enabled': false,
+                'workbench.colorTheme': 'Default Light Modern',
+                'security.workspace.trust.enabled': false,
+                'extensions.autoCheckUpdates': false,
+                'extensions.ignoreRecommendations': true,
+                'telemetry.telemetryLevel': 'off',
+                'update.mode': 'none',
+                'chat.commandCenter.enabled': false,
+                'files.autoSave': 'off',
+                'git.enabled': false,
+                'window.commandCenter': false,
+            },
+            null,
+            2,
+        ),
+    );
+    const samplePath = path.join(dirs.workspace, SAMPLE_NAME);
+    fs.writeFileSync(samplePath, SAMPLE);
+
+    const port = await freePort();
+    step(`starting code-server on 127.0.0.1:${port}`);
+    const log = fs.openSync(path.join(runDir, 'code-server.log'), 'w');
+    const server = spawn(
+        process.execPath,
+        [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+            '--disable-workspace-trust', '--disable-getting-started-override', ...profileArgs, dirs.workspace],
+        { env, stdio: ['ignore', log, log] },
+    );
+    let browser;
+    try {
+        await waitFor('code-server to answer', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60_000);
+
+        browser = await puppeteer.launch({
+            executablePath: findChromium(),
+            headless: true,
+            userDataDir: dirs.chromium,
+            args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+                '--disable-component-update', '--disable-sync', '--no-first-run'],
+            defaultViewport: { width: 1280, height: 800 },
+        });
+        const page = await browser.newPage();
+        const payload = JSON.stringify([['openFile', `vscode-remote://127.0.0.1:${port}${samplePath}`]]);
+        const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(payload)}`;
+        step('opening the sample in the browser');
+        await page.goto(url, { waitUntil: 'domcontentloaded' });
+        try {
+            await checkWorkbench(page, samplePath);
+        } catch (error) {
+            await page.screenshot({ path: path.join(runDir, 'failure.png') }).catch(() => undefined);
+            throw error;
+        }
+    } finally {
+        await browser?.close().catch(() => undefined);
+        server.kill();
+    }
+    step('passed');
+}
+
+/** The rows of the Problems panel: the file row and one row per marker. */
+function problemRows(page) {
+    return page.$$eval('.markers-panel .monaco-list-row', (rows) =>
+        rows.map((row) => ({ label: row.getAttribute('aria-label') ?? '', text: row.textContent ?? '' })),
+    );
+}
+
+async function checkWorkbench(page, samplePath) {
+    await waitFor('the editor with the sample', () =>
+        page.$$eval('.tabs-container .tab', (tabs) => tabs.map((t) => t.textContent).join('|')).then((t) => t.includes(SAMPLE_NAME)),
+    );
+    step('waiting for diagnostics in the status bar');
+    const status = await waitFor('a problem count in the status bar', async () => {
+        const label = await page.$eval('[id="status.problems"]', (el) => el.getAttribute('aria-label') ?? el.textContent);
+        return label && /Errors: [1-9]/.test(label) ? label : undefined;
+    }, 90_000);
+    step(`status bar: ${status}`);
+
+    step('opening the Problems panel');
+    await page.click('.monaco-editor .view-lines');
+    await page.keyboard.down('Control');
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('KeyM');
+    await page.keyboard.up('Shift');
+    await page.keyboard.up('Control');
+    const rows = await waitFor('markers in the Problems panel', async () => {
+        const found = await problemRows(page);
+        return found.some((row) => / at line \d+ and character \d+/.test(row.label)) ? found : undefined;
+    });
+    for (const row of rows) {
+        step(`problem row: ${row.label} | ${row.text}`);
+    }
+    const markers = rows
+        .map((row) => ({ ...row, match: /^(Error|Warning|Info|Problem): (.*) at line (\d+) and character (\d+)/s.exec(row.label) }))
+        .filter((row) => row.match);
+    const serious = markers.filter((row) => row.match[1] === 'Error' || row.match[1] === 'Warning');
+    assert(serious.length === 1, `expected exactly one error or warning, got ${serious.length}`);
+    const [plain] = serious;
+    assert(plain.match[1] === 'Error', `the plain use should be an error, was ${plain.match[1]}`);
+    assert(Number(plain.match[3]) === EXPECTED.line && Number(plain.match[4]) === EXPECTED.column,
+        `the plain use should be at ${EXPECTED.line}:${EXPECTED.column}, was ${plain.match[3]}:${plain.match[4]}`);
+    assert(plain.text.includes(EXPECTED.rule), `the plain use should carry rule ${EXPECTED.rule}: ${plain.text}`);
+    assert(plain.text.includes('opsc-terms'), `the plain use should come from opsc-terms: ${plain.text}`);
+    assert(!markers.some((row) => Number(row.match[3]) === 5), 'the official title (line 5) must not be reported');
+    assert(markers.length <= 2, `expected at most the plain use and the quoted mention, got ${markers.length} markers`);
+
+    if (updateScreenshot) {
+        const target = path.join(extensionDir, 'images', 'screenshot.png');
+        await page.screenshot({ path: target });
+        step(`screenshot saved to ${path.relative(extensionDir, target)}`);
+    }
+    await page.screenshot({ path: path.join(runDir, 'diagnostics.png') });
+
+    step('explaining the rule at the cursor (command palette)');
+    await revealMarker(page, plain.label);
+    await runCommand(page, 'opsc-terms: Explain Rule at Cursor');
+    const previewTab = await waitFor('the explanation in the Markdown preview', () =>
+        page.$$eval('.tabs-container .tab', (tabs) => tabs.map((t) => t.getAttribute('aria-label') ?? t.textContent ?? ''))
+            .then((labels) => labels.find((label) => label.includes(`${EXPECTED.rule}.md`))));
+    step(`explanation opened: ${previewTab}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // let the preview render for the picture
+    await page.screenshot({ path: path.join(runDir, 'explanation.png') });
+
+    step('applying the quick fix from the editor');
+    await revealMarker(page, plain.label);
+    await page.keyboard.down('Control');
+    await page.keyboard.press('Period');
+    await page.keyboard.up('Control');
+    const items = await waitFor('the quick fix menu', async () => {
+        const labels = await page.$$eval('.action-widget .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent));
+        return labels.length > 0 ? labels : undefined;
+    });
+    step(`quick fixes offered: ${items.join(' | ')}`);
+    const target = items.findIndex((label) => label.includes(EXPECTED.replacement));
+    assert(target >= 0, `no quick fix offers "${EXPECTED.replacement}"`);
+    const menuRows = await page.$$('.action-widget .monaco-list-row');
+    await menuRows[target].click();
+    await page.keyboard.down('Control');
+    await page.keyboard.press('KeyS');
+    await page.keyboard.up('Control');
+
+    const text = await waitFor('the fixed text on disk', () => {
+        const current = fs.readFileSync(samplePath, 'utf8');
+        return current !== SAMPLE ? current : undefined;
+    }, 30_000);
+    const lines = text.split('\n');
+    const original = SAMPLE.split('\n');
+    assert(lines[2] === `Police seized ${EXPECTED.replacement} from the suspect's laptop.`, `line 3 after the fix: ${lines[2]}`);
+    assert(lines[4] === original[4] && lines[6] === original[6], 'the title and the mention must be left as they were');
+    await page.screenshot({ path: path.join(runDir, 'fixed.png') });
+    step(`line 3 now reads: ${lines[2]}`);
+}
+
+/** Select a marker in the Problems panel and open it: the editor's cursor lands on the finding. */
+async function revealMarker(page, label) {
+    const rows = await page.$$('.markers-panel .monaco-list-row');
+    const labels = await Promise.all(rows.map((row) => row.evaluate((el) => el.getAttribute('aria-label'))));
+    const index = labels.indexOf(label);
+    assert(index >= 0, `marker not in the Problems panel: ${label}`);
+    await rows[index].click();
+    await page.keyboard.press('Enter');
+    await waitFor('the cursor in the editor', () =>
+        page.evaluate(() => document.activeElement?.closest('.monaco-editor') != null));
+}
+
+/** Run a command by its title through the command palette (F1). */
+async function runCommand(page, title) {
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget input', { visible: true });
+    await page.keyboard.type(title);
+    await waitFor(`"${title}" in the command palette`, () =>
+        page.$$eval('.quick-input-list .monaco-list-row', (rows, t) => rows.some((r) => (r.getAttribute('aria-label') ?? '').includes(t)), title));
+    await page.keyboard.press('Enter');
+}
+
+function assert(condition, message) {
+    if (!condition) {
+        throw new Error(`Assertion failed: ${message}`);
+    }
+}
+
+main().catch((error) => {
+    console.error(`[e2e] FAILED: ${error.stack ?? error}`);
+    console.error(`[e2e] logs and screenshots: ${path.relative(process.cwd(), runDir) || runDir}`);
+    process.exit(1);
+});
