@@ -191,6 +191,7 @@ async function main() {
         await page.goto(url, { waitUntil: 'domcontentloaded' });
         try {
             await checkWorkbench(page, samplePath);
+            await checkMissingPackage(page, path.join(runDir, 'bare-venv'));
         } catch (error) {
             await page.screenshot({ path: path.join(runDir, 'failure.png') }).catch(() => undefined);
             throw error;
@@ -293,6 +294,32 @@ async function checkWorkbench(page, samplePath) {
     assert(lines[4] === original[4] && lines[6] === original[6], 'the title and the mention must be left as they were');
     await page.screenshot({ path: path.join(runDir, 'fixed.png') });
     step(`line 3 now reads: ${lines[2]}`);
+}
+
+/**
+ * Point the interpreter setting at a Python without opsc-terms: the server must not
+ * start silently; a notification must name the interpreter and the install command.
+ */
+async function checkMissingPackage(page, bareVenv) {
+    step('setting opscTerms.interpreter to a venv without opsc-terms in the Settings editor');
+    run(process.env.PYTHON || 'python3', ['-m', 'venv', '--without-pip', bareVenv]);
+    const bare = path.join(bareVenv, 'bin', 'python');
+    await runCommand(page, 'Preferences: Open User Settings');
+    await page.waitForSelector('.settings-editor .suggest-input-container .monaco-editor', { visible: true });
+    await page.keyboard.type('opscTerms.interpreter');
+    const input = await waitFor('the interpreter setting', () =>
+        page.$('.settings-editor .setting-item-contents[data-key="opscTerms.interpreter"] input'), 30_000);
+    await input.click({ clickCount: 3 });
+    await page.keyboard.type(bare);
+    await page.keyboard.press('Tab');
+    const toast = await waitFor('the missing-package notification', () =>
+        page.$$eval('.notification-toast', (toasts) => toasts.map((t) => t.textContent ?? ''))
+            .then((texts) => texts.find((text) => text.includes('opsc-terms is not installed'))));
+    step(`notification: ${toast}`);
+    assert(toast.includes(bare), 'the notification names the interpreter');
+    assert(toast.includes(`${bare} -m pip install opsc-terms`), 'the notification gives the install command');
+    assert(toast.includes('Choose Interpreter'), 'the notification offers to choose another interpreter');
+    await page.screenshot({ path: path.join(runDir, 'missing-package.png') });
 }
 
 /** Select a marker in the Problems panel and open it: the editor's cursor lands on the finding. */
