@@ -1,0 +1,195 @@
+"""What the editor offers on a finding: quick fixes, fix all, disable comments and hover.
+
+Everything here works from a :class:`~.linting.LintResult` or from the ``data`` the
+diagnostics carry, never by checking the document again. Every edit is checked against
+the document's current text first: an edit computed for text that has changed since is
+not offered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lsprotocol import types
+
+from opsc_terms.explain import rule_markdown
+
+from .linting import SOURCE, LintResult
+from .positions import PositionMap
+
+FIX_ALL_KIND = "source.fixAll.opscTerms"
+FIX_ALL_TITLE = "Fix all safe opsc-terms findings"
+# The suppression comment written by "Disable RULE for this line"; the adapters of
+# formats with comments read it back as a directive for the line that follows.
+DIRECTIVE = "opsc-terms: disable-next-line"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A finding that a code action can act on, located in the current text."""
+
+    rule: str
+    start: int
+    end: int
+    text: str
+    replacements: tuple[str, ...]
+    fix: str | None
+    diagnostic: types.Diagnostic | None
+
+
+def targets_from_diagnostics(diagnostics: Iterable[types.Diagnostic], text: str) -> list[Target]:
+    """Targets from the ``data`` of the diagnostics a client sends back with a request.
+
+    A diagnostic whose span no longer holds the reported text (the document changed
+    since) is skipped rather than trusted.
+    """
+    targets = []
+    for diagnostic in diagnostics:
+        data = diagnostic.data
+        if diagnostic.source != SOURCE or not isinstance(data, Mapping):
+            continue
+        try:
+            start, end = int(data["start"]), int(data["end"])
+            rule, reported = str(data["rule"]), str(data["text"])
+            replacements = tuple(str(r) for r in data.get("replacements") or ())
+            fix = None if data.get("fix") is None else str(data["fix"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if 0 <= start <= end <= len(text) and text[start:end] == reported:
+            targets.append(Target(rule, start, end, reported, replacements, fix, diagnostic))
+    return targets
+
+
+def targets_from_result(result: LintResult, start: int, end: int) -> list[Target]:
+    """Targets for the findings of a current result that touch ``start``..``end``."""
+    return [Target(f.rule, f.start, f.end, f.text, f.replacements, f.fix, d)
+            for f, d in zip(result.findings, result.diagnostics, strict=True)
+            if f.start <= end and f.end >= start]
+
+
+def kind_allowed(kind: str, only: Sequence[str] | None) -> bool:
+    """Whether an action of ``kind`` answers a request for the kinds ``only``."""
+    return only is None or any(kind == o or kind.startswith(o + ".") for o in only)
+
+
+class EditBuilder:
+    """Builds workspace edits for one document in the form the client understands."""
+
+    def __init__(self, uri: str, version: int | None, text: str, positions: PositionMap,
+                 document_changes: bool) -> None:
+        self.uri = uri
+        self.version = version
+        self.text = text
+        self.positions = positions
+        self.document_changes = document_changes
+
+    def edit(self, replacements: Iterable[tuple[int, int, str]]) -> types.WorkspaceEdit:
+        edits = [types.TextEdit(range=self.positions.range(s, e), new_text=new) for s, e, new in replacements]
+        if self.document_changes:
+            # With the version, a client refuses the edit if the document changed meanwhile.
+            identifier = types.OptionalVersionedTextDocumentIdentifier(uri=self.uri, version=self.version)
+            return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+                text_document=identifier, edits=list(edits))])
+        return types.WorkspaceEdit(changes={self.uri: edits})
+
+
+def safe_fixes(result: LintResult) -> list[tuple[int, int, str]]:
+    """The safe fixes of a result, left to right, without overlaps (as ``opsc_terms.fix``)."""
+    fixes: list[tuple[int, int, str]] = []
+    for f in sorted(result.findings, key=lambda f: (f.start, f.end)):
+        if f.fix is None or (fixes and f.start < fixes[-1][1]):
+            continue
+        fixes.append((f.start, f.end, f.fix))
+    return fixes
+
+
+def fix_all_action(result: LintResult, builder: EditBuilder) -> types.CodeAction | None:
+    fixes = safe_fixes(result)
+    if not fixes:
+        return None
+    return types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, edit=builder.edit(fixes),
+                            diagnostics=[d for f, d in zip(result.findings, result.diagnostics, strict=True)
+                                         if f.fix is not None])
+
+
+def quick_fixes(target: Target, builder: EditBuilder) -> list[types.CodeAction]:
+    """One action per replacement; the safe fix, if any, is the preferred one."""
+    actions = []
+    diagnostics = [target.diagnostic] if target.diagnostic is not None else None
+    for replacement in target.replacements:
+        actions.append(types.CodeAction(
+            title=f"Replace “{target.text}” with “{replacement}”",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=diagnostics,
+            edit=builder.edit([(target.start, target.end, replacement)]),
+            is_preferred=True if replacement == target.fix else None,
+        ))
+    return actions
+
+
+def disable_action(target: Target, comment: tuple[str, str] | None,
+                   builder: EditBuilder) -> types.CodeAction | None:
+    """"Disable RULE for this line": a suppression comment on its own line above it."""
+    if comment is None:
+        return None
+    opening, closing = comment
+    text = builder.text
+    line_start = max(text.rfind("\n", 0, target.start), text.rfind("\r", 0, target.start)) + 1
+    indent = re.match(r"[ \t]*", text[line_start:target.start])
+    newline = m.group() if (m := re.search(r"\r\n|\r|\n", text)) else "\n"
+    body = f"{opening} {DIRECTIVE} {target.rule}" + (f" {closing}" if closing else "")
+    insertion = (indent.group() if indent else "") + body + newline
+    return types.CodeAction(
+        title=f"Disable {target.rule} for this line",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[target.diagnostic] if target.diagnostic is not None else None,
+        edit=builder.edit([(line_start, line_start, insertion)]),
+    )
+
+
+def code_actions(targets: Sequence[Target], result: LintResult | None, builder: EditBuilder,
+                 comment: tuple[str, str] | None, only: Sequence[str] | None) -> list[types.CodeAction]:
+    actions: list[types.CodeAction] = []
+    if kind_allowed(types.CodeActionKind.QuickFix, only):
+        seen: set[tuple[str, int, int]] = set()
+        for target in targets:
+            if (target.rule, target.start, target.end) in seen:
+                continue
+            seen.add((target.rule, target.start, target.end))
+            actions.extend(quick_fixes(target, builder))
+            if (disable := disable_action(target, comment, builder)) is not None:
+                actions.append(disable)
+    if result is not None and kind_allowed(FIX_ALL_KIND, only) and (fix_all := fix_all_action(result, builder)):
+        actions.append(fix_all)
+    return actions
+
+
+def finding_at(result: LintResult, offset: int) -> int | None:
+    """The index of the finding under ``offset``, the narrowest when several overlap."""
+    hits = [i for i, f in enumerate(result.findings) if f.start <= offset < f.end]
+    return min(hits, key=lambda i: result.findings[i].end - result.findings[i].start) if hits else None
+
+
+def explanation(result: LintResult, index: int) -> str:
+    """The rule's explanation, the same text as ``opsc-terms explain``."""
+    assert result.checker is not None
+    pack = result.checker.pack
+    return rule_markdown(pack, pack.rule(result.findings[index].rule))
+
+
+def hover(result: LintResult, offset: int) -> types.Hover | None:
+    index = finding_at(result, offset)
+    if index is None:
+        return None
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=explanation(result, index)),
+                       range=result.diagnostics[index].range)
+
+
+def explain_at(result: LintResult, offset: int) -> dict[str, Any] | None:
+    index = finding_at(result, offset)
+    if index is None:
+        return None
+    return {"rule": result.findings[index].rule, "markdown": explanation(result, index)}

@@ -1,0 +1,257 @@
+"""Checking open documents: debounced, off the event loop, never out of order.
+
+Each document has at most one pending check. An edit cancels the pending one and
+schedules another after the debounce delay, so a burst of edits costs one check of the
+final text. Checks run on a single worker thread: spaCy and the Checkers' caches are not
+shared between threads, and the event loop stays free to answer hovers and code actions
+while a long document is checked. A result is kept and published only if the document
+still has the version and the settings it was computed for; anything older is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+from pygls.workspace.position_codec import PositionCodec
+
+from opsc_terms import Checker, Finding
+from opsc_terms.adapters import ADAPTERS, Prose, adapt
+from opsc_terms.explain import rule_url
+
+from .positions import PositionMap
+from .settings import FORMATS, ConfigResolver, EditorSettings, Problem
+
+if TYPE_CHECKING:
+    from pygls.lsp.server import LanguageServer
+
+logger = logging.getLogger(__name__)
+
+SOURCE = "opsc-terms"
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A document as it was when a check started."""
+
+    uri: str
+    version: int | None
+    text: str
+    language_id: str
+    path: Path | None
+    codec: PositionCodec
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """The findings of one snapshot, and what hovers and code actions need from them."""
+
+    snapshot: Snapshot
+    generation: int
+    findings: tuple[Finding, ...] = ()
+    diagnostics: tuple[types.Diagnostic, ...] = ()
+    prose: Prose | None = None
+    checker: Checker | None = None
+
+    @property
+    def result_id(self) -> str:
+        return f"{self.generation}:{self.snapshot.version}"
+
+
+@dataclass
+class _State:
+    task: asyncio.Task[None] | None = None
+    result: LintResult | None = None
+    # Resolved (then replaced) whenever a check of this document ends, current or not,
+    # so whoever waits for a current result looks again.
+    ended: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+    def wake(self) -> None:
+        if not self.ended.done():
+            self.ended.set_result(None)
+        self.ended = asyncio.get_running_loop().create_future()
+
+
+def document_format(language_id: str) -> str:
+    fmt = FORMATS.get(language_id, "text")
+    return fmt if fmt in ADAPTERS else "text"
+
+
+def prose_of(text: str, language_id: str) -> Prose:
+    """The document's prose regions, from the same adapters the command line uses."""
+    return adapt(text, document_format(language_id))
+
+
+def to_diagnostic(finding: Finding, checker: Checker, positions: PositionMap) -> types.Diagnostic:
+    rule = checker.pack.rule(finding.rule)
+    return types.Diagnostic(
+        range=positions.range(finding.start, finding.end),
+        message=finding.message,
+        severity=_SEVERITY[finding.severity],
+        code=finding.rule,
+        code_description=types.CodeDescription(href=rule_url(rule)),
+        source=SOURCE,
+        # Everything a quick fix needs, so code actions never re-check the document.
+        # ``text`` lets the server make sure the span still holds what was reported.
+        data={"rule": finding.rule, "replacements": list(finding.replacements), "fix": finding.fix,
+              "start": finding.start, "end": finding.end, "text": finding.text},
+    )
+
+
+def lint(snapshot: Snapshot, settings: EditorSettings, resolver: ConfigResolver,
+         generation: int) -> tuple[LintResult, list[Problem]]:
+    """Check one snapshot (on the worker thread)."""
+    if not settings.checks(snapshot.language_id):
+        return LintResult(snapshot, generation), []
+    resolved = resolver.resolve(snapshot.path, settings)
+    checker = resolved.checker
+    prose = prose_of(snapshot.text, snapshot.language_id)
+    findings = checker.check(prose.text, regions=prose.regions, masks=prose.masks)
+    findings = apply_directives(findings, prose)
+    positions = PositionMap(snapshot.text, snapshot.codec)
+    diagnostics = tuple(to_diagnostic(f, checker, positions) for f in findings)
+    return LintResult(snapshot, generation, tuple(findings), diagnostics, prose, checker), resolved.problems
+
+
+def apply_directives(findings: list[Finding], prose: Prose) -> list[Finding]:
+    """Drop findings that suppression comments turn off.
+
+    Integration point: plain text has no comments; the document adapters for formats
+    with comments provide the filter the command line uses, and it belongs here.
+    """
+    return findings
+
+
+class Linter:
+    """Schedules checks of open documents and keeps their latest current result."""
+
+    def __init__(self, server: LanguageServer, report: Callable[[Iterable[Problem]], None]) -> None:
+        self.server = server
+        self.report = report
+        self.settings = EditorSettings()
+        self.resolver = ConfigResolver()
+        self.pull = False  # the client pulls diagnostics (textDocument/diagnostic); else we push
+        self.generation = 0
+        self.session = uuid.uuid4().hex[:8]
+        self._states: dict[str, _State] = {}
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsc-terms-check")
+
+    # ---- scheduling
+
+    def schedule(self, uri: str, delay: float = 0.0) -> None:
+        """Check ``uri`` after ``delay`` seconds, replacing any check not yet finished."""
+        state = self._states.setdefault(uri, _State())
+        if state.task is not None and not state.task.done():
+            state.task.cancel()
+        state.task = asyncio.ensure_future(self._run(uri, delay))
+
+    def schedule_all(self) -> None:
+        """Re-check every open document now: settings, a config file or a rule file changed."""
+        self.generation += 1
+        for uri in list(self._states):
+            self.schedule(uri)
+
+    def close(self, uri: str) -> None:
+        state = self._states.pop(uri, None)
+        if state is not None:
+            if state.task is not None:
+                state.task.cancel()
+            state.wake()
+        if not self.pull:
+            self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    async def invalidate(self, paths: Iterable[Path]) -> None:
+        """Forget configuration that depends on ``paths``, then re-check everything."""
+        loop = asyncio.get_running_loop()
+        # On the worker, after the checks already queued: the resolver is the worker's.
+        await loop.run_in_executor(self._executor, self.resolver.invalidate, list(paths))
+        self.schedule_all()
+
+    def shutdown(self) -> None:
+        for state in self._states.values():
+            if state.task is not None:
+                state.task.cancel()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # ---- results
+
+    def latest(self, uri: str) -> LintResult | None:
+        """The latest current result, or None while a check is due."""
+        state = self._states.get(uri)
+        if state is None or state.result is None or not self._is_current(state.result):
+            return None
+        return state.result
+
+    async def current(self, uri: str) -> LintResult | None:
+        """The result for the document as it is now, waiting for a check if one is due.
+
+        None when the document is not open.
+        """
+        while True:
+            state = self._states.get(uri)
+            if state is None or self.snapshot(uri) is None:
+                return None
+            result = self.latest(uri)
+            if result is not None:
+                return result
+            if state.task is None or state.task.done():
+                self.schedule(uri)
+                state = self._states[uri]
+            # Shielded: a cancelled request must not cancel what other requests wait for.
+            await asyncio.shield(state.ended)
+
+    def snapshot(self, uri: str) -> Snapshot | None:
+        document = self.server.workspace.text_documents.get(uri)
+        if document is None:
+            return None
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        return Snapshot(uri=uri, version=document.version, text=document.source,
+                        language_id=document.language_id or "plaintext", path=Path(path) if path else None,
+                        codec=document.position_codec)
+
+    def _is_current(self, result: LintResult) -> bool:
+        document = self.server.workspace.text_documents.get(result.snapshot.uri)
+        return (document is not None and result.generation == self.generation
+                and document.version == result.snapshot.version and document.source == result.snapshot.text)
+
+    async def _run(self, uri: str, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        snapshot = self.snapshot(uri)
+        if snapshot is None:
+            return
+        generation = self.generation
+        loop = asyncio.get_running_loop()
+        try:
+            result, problems = await loop.run_in_executor(self._executor, lint, snapshot, self.settings,
+                                                          self.resolver, generation)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # One document that cannot be checked must not take the others down.
+            logger.exception("checking %s failed", uri)
+            result = LintResult(snapshot, generation)
+            problems = [Problem(f"check:{uri}", f"opsc-terms could not check {uri}: {exc}")]
+        self.report(problems)
+        state = self._states.get(uri)
+        if state is None:  # closed meanwhile
+            return
+        if self._is_current(result):
+            state.result = result
+            if not self.pull:
+                self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                    uri=uri, diagnostics=list(result.diagnostics), version=snapshot.version))
+        state.wake()

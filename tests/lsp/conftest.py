@@ -1,0 +1,28 @@
+"""Fixtures for the language server tests: the real server over stdio, per client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_lsp
+from lsp_support import SERVER_COMMAND, Session, TestClient, make_client
+from pytest_lsp import ClientServerConfig
+
+# Every end-to-end test runs as each of these clients drives a server: VS Code 1.65
+# (UTF-16 positions, pushed diagnostics) and Neovim (the newest capability set that
+# pytest-lsp records, which offers UTF-8 first, so positions are negotiated).
+CLIENTS = ["visual-studio-code", "neovim"]
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client),
+                    params=CLIENTS)
+async def lsp_client(request: pytest.FixtureRequest, lsp_client: TestClient) -> AsyncIterator[None]:
+    lsp_client.client_name = request.param
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def session(lsp_client: TestClient) -> Session:
+    return Session(lsp_client)
