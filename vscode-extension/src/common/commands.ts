@@ -38,7 +38,9 @@ export async function explainRuleAtCursor(manager: ServerManager, explanations: 
     if (target === undefined) {
         return;
     }
-    const { line, character } = target.editor.selection.active;
+    // The start of a selection: revealing a problem selects the whole term and leaves the
+    // cursor after its last character, which is outside the finding.
+    const { line, character } = target.editor.selection.start;
     try {
         const result = await manager.executeCommand<ExplainAtResult | null>(ServerCommands.explainAt, [
             target.uri,

@@ -36,5 +36,14 @@ export function clientOptions(settings: ServerSettings, channel: vscode.LogOutpu
         initializationOptions: initializationOptions(settings),
         outputChannel: channel,
         traceOutputChannel: channel,
+        middleware: {
+            workspace: {
+                // The extension sends the settings itself when they change (see
+                // ServerManager.notifySettings). Once the server registers for this
+                // notification, vscode-languageclient would send its own copy of the raw
+                // section as well, and the server would hear every change twice.
+                didChangeConfiguration: async () => undefined,
+            },
+        },
     };
 }

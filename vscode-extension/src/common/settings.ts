@@ -1,18 +1,17 @@
 import * as vscode from 'vscode';
 import { DEFAULT_LANGUAGES, SECTION } from './constants';
 
-export type Severity = 'error' | 'warning' | 'info';
-export type Profile = 'default' | 'media';
-
-const SEVERITIES: readonly string[] = ['error', 'warning', 'info'];
-const PROFILES: readonly string[] = ['default', 'media'];
-
-/** What the server is told: `initializationOptions` and `workspace/didChangeConfiguration`. */
+/**
+ * What the server is told: `initializationOptions` and `workspace/didChangeConfiguration`.
+ * Values are passed on as the user wrote them: the server validates them against its
+ * rules and profiles and reports a bad one (once) in a message, which is more useful than
+ * silently dropping it here.
+ */
 export interface ServerSettings {
-    profile: Profile;
+    profile: string;
     select: string[];
     ignore: string[];
-    severity: Record<string, Severity>;
+    severity: Record<string, string>;
     languages: string[];
 }
 
@@ -26,35 +25,25 @@ const RESTART_KEYS = ['interpreter', 'languages'];
 /** Settings the running server takes from `workspace/didChangeConfiguration`. */
 const NOTIFY_KEYS = ['profile', 'select', 'ignore', 'severity'];
 
+/** The strings of a list, trimmed, without blanks or repeats. */
 function stringList(value: unknown): string[] {
     if (!Array.isArray(value)) {
         return [];
     }
-    const seen = new Set<string>();
-    for (const item of value) {
-        if (typeof item === 'string' && item.trim() !== '') {
-            seen.add(item.trim());
-        }
-    }
-    return [...seen];
+    const items = value.filter((item): item is string => typeof item === 'string').map((item) => item.trim());
+    return [...new Set(items.filter((item) => item !== ''))];
 }
 
-function severityMap(value: unknown): Record<string, Severity> {
-    const result: Record<string, Severity> = {};
+function stringMap(value: unknown): Record<string, string> {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        return result;
+        return {};
     }
-    for (const [rule, level] of Object.entries(value as Record<string, unknown>)) {
-        // The settings editor validates against the schema, settings.json does not:
-        // an unknown level is dropped here instead of being sent to the server.
-        if (typeof level === 'string' && SEVERITIES.includes(level)) {
-            result[rule] = level as Severity;
-        }
-    }
-    return result;
+    return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
 }
 
-/** Read `opscTerms.*` for a resource (or the workspace), cleaned up. */
+/** Read `opscTerms.*` for a resource (or the workspace), with defaults for what is unset or of the wrong type. */
 export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettings {
     const config = vscode.workspace.getConfiguration(SECTION, scope);
     const interpreter = config.get<unknown>('interpreter');
@@ -62,10 +51,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
     const languages = config.get<unknown>('languages');
     return {
         interpreter: typeof interpreter === 'string' ? interpreter.trim() : '',
-        profile: typeof profile === 'string' && PROFILES.includes(profile) ? (profile as Profile) : 'default',
+        profile: typeof profile === 'string' && profile.trim() !== '' ? profile.trim() : 'default',
         select: stringList(config.get('select')),
         ignore: stringList(config.get('ignore')),
-        severity: severityMap(config.get('severity')),
+        severity: stringMap(config.get('severity')),
         languages: Array.isArray(languages) ? stringList(languages) : [...DEFAULT_LANGUAGES],
     };
 }

@@ -30,12 +30,12 @@ describe('settings', () => {
         });
     });
 
-    it('reads and cleans what the user wrote', () => {
+    it('reads what the user wrote, trimmed and without repeats', () => {
         fake.config.set('opscTerms.interpreter', '  /opt/venv/bin/python ');
         fake.config.set('opscTerms.profile', 'media');
         fake.config.set('opscTerms.select', ['child-prostitute', ' child-pornography ', 'child-prostitute', 7, '']);
         fake.config.set('opscTerms.ignore', ['sextortion']);
-        fake.config.set('opscTerms.severity', { 'child-prostitute': 'warning', 'child-sex-tourism': 'fatal' });
+        fake.config.set('opscTerms.severity', { 'child-prostitute': 'warning', 'child-sex-tourism': 3 });
         fake.config.set('opscTerms.languages', ['markdown', 'asciidoc']);
         assert.deepEqual(readSettings(), {
             interpreter: '/opt/venv/bin/python',
@@ -47,8 +47,16 @@ describe('settings', () => {
         });
     });
 
-    it('replaces an unknown profile and malformed values with the defaults', () => {
+    it('passes unknown profiles and levels on for the server to report', () => {
         fake.config.set('opscTerms.profile', 'tabloid');
+        fake.config.set('opscTerms.severity', { 'child-prostitute': 'fatal' });
+        const settings = toServerSettings(readSettings());
+        assert.equal(settings.profile, 'tabloid');
+        assert.deepEqual(settings.severity, { 'child-prostitute': 'fatal' });
+    });
+
+    it('uses the defaults for values of the wrong type', () => {
+        fake.config.set('opscTerms.profile', 3);
         fake.config.set('opscTerms.select', 'child-prostitute');
         fake.config.set('opscTerms.severity', ['error']);
         fake.config.set('opscTerms.languages', 'markdown');
@@ -117,6 +125,17 @@ describe('settings to server options', () => {
             { scheme: 'file', language: 'latex' },
             { scheme: 'untitled', language: 'latex' },
         ]);
+    });
+
+    it("sends setting changes once: the client's own copy is held back", async () => {
+        const options = clientOptions(toServerSettings(readSettings()), channel);
+        const hook = options.middleware?.workspace?.didChangeConfiguration;
+        assert.ok(hook, 'the middleware intercepts didChangeConfiguration');
+        let sent = 0;
+        await hook(['opscTerms'], async () => {
+            sent += 1;
+        });
+        assert.equal(sent, 0);
     });
 
     it('restarts for the interpreter and languages, notifies for rule settings, ignores the rest', () => {
