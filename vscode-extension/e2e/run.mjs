@@ -44,6 +44,10 @@ const SAMPLE = [
 ].join('\n');
 const EXPECTED = { rule: 'child-pornography', line: 3, column: 15, replacement: 'child sexual abuse material' };
 
+// A plain-text note with several fixable findings, for Fix All Safe Findings in Document.
+const NOTE_NAME = 'note.txt';
+const NOTE = 'Police rescued three child prostitutes.\nThe child sex tourists were arrested at the airport.\n';
+
 const started = Date.now();
 function step(message) {
     console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
@@ -140,8 +144,9 @@ async function main() {
     run(process.execPath, [entry, ...profileArgs, '--install-extension', vsix], { env });
 
     fs.mkdirSync(path.join(dirs['user-data'], 'User'), { recursive: true });
+    const settingsPath = path.join(dirs['user-data'], 'User', 'settings.json');
     fs.writeFileSync(
-        path.join(dirs['user-data'], 'User', 'settings.json'),
+        settingsPath,
         JSON.stringify(
             {
                 'opscTerms.interpreter': python,
@@ -164,6 +169,18 @@ async function main() {
     );
     const samplePath = path.join(dirs.workspace, SAMPLE_NAME);
     fs.writeFileSync(samplePath, SAMPLE);
+    const notePath = path.join(dirs.workspace, NOTE_NAME);
+    fs.writeFileSync(notePath, NOTE);
+    // What the library's own safe fixes make of the note: Fix All must give the same text.
+    const noteFixed = execFileSync(python, ['-c',
+        'import sys, opsc_terms; t = sys.stdin.read(); sys.stdout.write(opsc_terms.fix(t, opsc_terms.check(t)))'],
+    { input: NOTE, encoding: 'utf8', cwd: runDir });
+    assert(noteFixed !== NOTE, 'the note must contain something to fix');
+    const serverLog = () => {
+        const logs = path.join(dirs['user-data'], 'logs');
+        const found = fs.readdirSync(logs, { recursive: true }).find((file) => String(file).endsWith('opsc-terms.log'));
+        return found ? fs.readFileSync(path.join(logs, String(found)), 'utf8') : '';
+    };
 
     const port = await freePort();
     step(`starting code-server on 127.0.0.1:${port}`);
@@ -182,8 +199,10 @@ async function main() {
             executablePath: findChromium(),
             headless: true,
             userDataDir: dirs.chromium,
+            env,
             args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-                '--disable-component-update', '--disable-sync', '--no-first-run'],
+                '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-breakpad',
+                '--disable-crash-reporter'],
             defaultViewport: { width: 1280, height: 800 },
         });
         const page = await browser.newPage();
@@ -193,9 +212,17 @@ async function main() {
         await page.goto(url, { waitUntil: 'domcontentloaded' });
         try {
             await checkWorkbench(page, samplePath);
-            await checkMissingPackage(page, path.join(runDir, 'bare-venv'));
+            await checkSettingsWithoutRestart(page, settingsPath, serverLog);
+            await checkFixAll(page, notePath, noteFixed);
+            await checkMissingPackage(page, settingsPath, path.join(runDir, 'bare-venv'));
         } catch (error) {
+            // What a failed run leaves behind to look at: a picture, the status bar, the
+            // settings as saved and the extension's log.
             await page.screenshot({ path: path.join(runDir, 'failure.png') }).catch(() => undefined);
+            const status = await page.$eval('[id="status.problems"]', (el) => el.getAttribute('aria-label')).catch(() => '?');
+            console.error(`[e2e] status bar at failure: ${status}`);
+            console.error(`[e2e] settings.json: ${fs.readFileSync(settingsPath, 'utf8')}`);
+            console.error(`[e2e] extension log (end):\n${serverLog().split('\n').slice(-40).join('\n')}`);
             throw error;
         }
     } finally {
@@ -290,9 +317,7 @@ async function checkWorkbench(page, samplePath) {
     assert(target >= 0, `no quick fix offers "${EXPECTED.replacement}"`);
     const menuRows = await page.$$('.action-widget .monaco-list-row');
     await menuRows[target].click();
-    await page.keyboard.down('Control');
-    await page.keyboard.press('KeyS');
-    await page.keyboard.up('Control');
+    await saveActiveEditor(page);
 
     const text = await waitFor('the fixed text on disk', () => {
         const current = fs.readFileSync(samplePath, 'utf8');
@@ -306,22 +331,106 @@ async function checkWorkbench(page, samplePath) {
     step(`line 3 now reads: ${lines[2]}`);
 }
 
+/** Open the Settings editor, search for `key` and return the element `selector` of that setting. */
+async function findSetting(page, key, selector) {
+    await runCommand(page, 'Preferences: Open User Settings');
+    await page.waitForSelector('.settings-editor .suggest-input-container .monaco-editor', { visible: true });
+    await page.click('.settings-editor .suggest-input-container .monaco-editor');
+    await page.keyboard.down('Control');
+    await page.keyboard.press('KeyA');
+    await page.keyboard.up('Control');
+    await page.keyboard.type(key);
+    // Wait for the search to settle: the list re-renders while results come in.
+    await waitFor(`the search for ${key}`, () =>
+        page.$eval('.settings-editor .settings-count-widget', (el) => el.textContent === '1 Setting Found'), 30_000);
+    return waitFor(`the ${key} setting`, () =>
+        page.$(`.settings-editor .setting-item-contents[data-key="${key}"] ${selector}`), 30_000);
+}
+
+/**
+ * Change a setting through the Settings editor with `enter`, until the user settings file
+ * shows `key` as `value` (a second try if the first input got lost while the editor was
+ * still rendering; what is under test is the extension's reaction, not the settings UI).
+ */
+async function changeSetting(page, settingsPath, key, value, enter) {
+    const saved = () => JSON.stringify(JSON.parse(fs.readFileSync(settingsPath, 'utf8'))[key]) === JSON.stringify(value);
+    for (let attempt = 1; ; attempt++) {
+        await enter();
+        try {
+            await waitFor(`${key} in settings.json`, saved, 5_000);
+            return;
+        } catch (error) {
+            if (attempt === 2) {
+                throw error;
+            }
+            step(`${key} not saved yet; entering it again`);
+        }
+    }
+}
+
+/**
+ * Add the rule to opscTerms.ignore in the Settings editor: the running server must drop
+ * its findings without being restarted.
+ */
+async function checkSettingsWithoutRestart(page, settingsPath, serverLog) {
+    step(`adding ${EXPECTED.rule} to opscTerms.ignore in the Settings editor`);
+    const starts = () => serverLog().split('\n').filter((line) => line.includes('Starting the server')).length;
+    assert(starts() === 1, `the server should have started once so far, started ${starts()} times`);
+    await changeSetting(page, settingsPath, 'opscTerms.ignore', [EXPECTED.rule], async () => {
+        const add = await findSetting(page, 'opscTerms.ignore', '.setting-list-addButton');
+        await add.click();
+        await page.waitForSelector('.setting-list-edit-row input', { visible: true });
+        await page.keyboard.type(EXPECTED.rule);
+        await page.keyboard.press('Enter');
+    });
+    const status = await waitFor('the findings to go', () =>
+        page.$eval('[id="status.problems"]', (el) => el.getAttribute('aria-label') ?? '')
+            .then((label) => (/Errors: 0/.test(label) && !/Infos: [1-9]/.test(label)) || label === 'No Problems' ? label : undefined),
+    30_000);
+    step(`status bar: ${status}`);
+    assert(starts() === 1, 'changing opscTerms.ignore must not restart the server');
+    assert(serverLog().includes(`"ignore":["${EXPECTED.rule}"]`), 'the extension sends the new settings to the server');
+}
+
+/** Fix All Safe Findings in Document on a plain-text note: the saved text must be the library's fix. */
+async function checkFixAll(page, notePath, expected) {
+    step('fix all safe findings in a plain-text note (command palette)');
+    await page.keyboard.down('Control');
+    await page.keyboard.press('KeyP');
+    await page.keyboard.up('Control');
+    await page.waitForSelector('.quick-input-widget input', { visible: true });
+    await page.keyboard.type(NOTE_NAME);
+    await waitFor(`${NOTE_NAME} in quick open`, () =>
+        page.$$eval('.quick-input-list .monaco-list-row', (rows, name) => rows.some((r) => (r.getAttribute('aria-label') ?? '').includes(name)), NOTE_NAME));
+    await page.keyboard.press('Enter');
+    await waitFor(`findings in ${NOTE_NAME}`, () =>
+        page.$eval('[id="status.problems"]', (el) => el.getAttribute('aria-label') ?? '').then((label) => /Errors: [1-9]/.test(label)));
+    await runCommand(page, 'opsc-terms: Fix All Safe Findings in Document');
+    await waitFor('the fixes in the editor', () =>
+        page.$eval('[id="status.problems"]', (el) => el.getAttribute('aria-label') ?? '').then((label) => /Errors: 0/.test(label) || label === 'No Problems'));
+    await saveActiveEditor(page);
+    const text = await waitFor('the fixed note on disk', () => {
+        const current = fs.readFileSync(notePath, 'utf8');
+        return current !== NOTE ? current : undefined;
+    }, 30_000);
+    assert(text === expected, `note after Fix All:\n${text}\nexpected:\n${expected}`);
+    step(`note now reads: ${JSON.stringify(text)}`);
+}
+
 /**
  * Point the interpreter setting at a Python without opsc-terms: the server must not
  * start silently; a notification must name the interpreter and the install command.
  */
-async function checkMissingPackage(page, bareVenv) {
+async function checkMissingPackage(page, settingsPath, bareVenv) {
     step('setting opscTerms.interpreter to a venv without opsc-terms in the Settings editor');
     run(process.env.PYTHON || 'python3', ['-m', 'venv', '--without-pip', bareVenv]);
     const bare = path.join(bareVenv, 'bin', 'python');
-    await runCommand(page, 'Preferences: Open User Settings');
-    await page.waitForSelector('.settings-editor .suggest-input-container .monaco-editor', { visible: true });
-    await page.keyboard.type('opscTerms.interpreter');
-    const input = await waitFor('the interpreter setting', () =>
-        page.$('.settings-editor .setting-item-contents[data-key="opscTerms.interpreter"] input'), 30_000);
-    await input.click({ clickCount: 3 });
-    await page.keyboard.type(bare);
-    await page.keyboard.press('Tab');
+    await changeSetting(page, settingsPath, 'opscTerms.interpreter', bare, async () => {
+        const input = await findSetting(page, 'opscTerms.interpreter', 'input');
+        await input.click({ clickCount: 3 });
+        await page.keyboard.type(bare);
+        await page.keyboard.press('Tab');
+    });
     const toast = await waitFor('the missing-package notification', () =>
         page.$$eval('.notification-toast', (toasts) => toasts.map((t) => t.textContent ?? ''))
             .then((texts) => texts.find((text) => text.includes('opsc-terms is not installed'))));
@@ -344,14 +453,24 @@ async function revealMarker(page, label) {
         page.evaluate(() => document.activeElement?.closest('.monaco-editor') != null));
 }
 
-/** Run a command by its title through the command palette (F1). */
+/** Save the active editor once the edit has reached it (its tab shows it as modified). */
+async function saveActiveEditor(page) {
+    await waitFor('the edit in the editor', () => page.$('.tabs-container .tab.active.dirty'), 15_000);
+    await runCommand(page, 'File: Save');
+}
+
+/** Run a command by its title through the command palette (F1), picking the entry with exactly that title. */
 async function runCommand(page, title) {
     await page.keyboard.press('F1');
     await page.waitForSelector('.quick-input-widget input', { visible: true });
     await page.keyboard.type(title);
-    await waitFor(`"${title}" in the command palette`, () =>
-        page.$$eval('.quick-input-list .monaco-list-row', (rows, t) => rows.some((r) => (r.getAttribute('aria-label') ?? '').includes(t)), title));
-    await page.keyboard.press('Enter');
+    const index = await waitFor(`"${title}" in the command palette`, () =>
+        page.$$eval('.quick-input-list .monaco-list-row', (rows, wanted) => {
+            const found = rows.findIndex((row) => row.querySelector('.label-name')?.textContent?.trim() === wanted);
+            return found >= 0 ? found + 1 : undefined; // + 1: index 0 would read as "not yet"
+        }, title));
+    const rows = await page.$$('.quick-input-list .monaco-list-row');
+    await rows[index - 1].click();
 }
 
 function assert(condition, message) {

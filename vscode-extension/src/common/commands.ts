@@ -63,8 +63,11 @@ export async function fixAllInDocument(manager: ServerManager): Promise<void> {
         return;
     }
     try {
-        // The server answers by sending the edit back (workspace/applyEdit).
-        await manager.executeCommand(ServerCommands.fixAll, [target.uri]);
+        // The server sends the edit back (workspace/applyEdit) and answers with a count.
+        const result = await manager.executeCommand<{ fixes?: number } | null>(ServerCommands.fixAll, [target.uri]);
+        if (result?.fixes === 0) {
+            void vscode.window.showInformationMessage('opsc-terms: nothing to fix safely in this document.');
+        }
     } catch (error) {
         log.error(`Fix all: ${String(error)}`);
         void vscode.window.showErrorMessage(`opsc-terms could not fix the document: ${String(error)}`);
