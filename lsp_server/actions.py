@@ -15,6 +15,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from opsc_terms.adapters import directive_comment
 from opsc_terms.explain import rule_markdown
 
 from .linting import SOURCE, LintResult
@@ -22,9 +23,9 @@ from .positions import PositionMap
 
 FIX_ALL_KIND = "source.fixAll.opscTerms"
 FIX_ALL_TITLE = "Fix all safe opsc-terms findings"
-# The suppression comment written by "Disable RULE for this line"; the adapters of
-# formats with comments read it back as a directive for the line that follows.
-DIRECTIVE = "opsc-terms: disable-next-line"
+# Formats whose suppression comment stands on a line of its own.
+_OWN_LINE = frozenset({"text", "restructuredtext"})
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -130,28 +131,48 @@ def quick_fixes(target: Target, builder: EditBuilder) -> list[types.CodeAction]:
     return actions
 
 
-def disable_action(target: Target, comment: tuple[str, str] | None,
-                   builder: EditBuilder) -> types.CodeAction | None:
-    """"Disable RULE for this line": a suppression comment on its own line above it."""
-    if comment is None:
-        return None
-    opening, closing = comment
+def disable_action(target: Target, fmt: str, builder: EditBuilder) -> types.CodeAction | None:
+    """"Disable RULE for this line", with the suppression comment the command line reads.
+
+    Where a comment can close a line (Markdown, HTML, LaTeX) it goes at the end of the
+    line, which changes nothing else: a comment line of its own would end a Markdown
+    paragraph. Plain text puts it on its own line above. In reStructuredText a comment
+    is a block of its own, so it can only go above the first line of a paragraph.
+    """
     text = builder.text
     line_start = max(text.rfind("\n", 0, target.start), text.rfind("\r", 0, target.start)) + 1
-    indent = re.match(r"[ \t]*", text[line_start:target.start])
-    newline = m.group() if (m := re.search(r"\r\n|\r|\n", text)) else "\n"
-    body = f"{opening} {DIRECTIVE} {target.rule}" + (f" {closing}" if closing else "")
-    insertion = (indent.group() if indent else "") + body + newline
+    break_at = _LINE_BREAK.search(text, target.start)
+    line_end = break_at.start() if break_at else len(text)
+    newline = m.group() if (m := _LINE_BREAK.search(text)) else "\n"
+    if fmt in _OWN_LINE:
+        comment = directive_comment(fmt, "disable-next-line", [target.rule])
+        if comment is None:
+            return None
+        indent = re.match(r"[ \t]*", text[line_start:target.start])
+        insertion = (indent.group() if indent else "") + comment + newline
+        if fmt == "restructuredtext":
+            before = _LINE_BREAK.split(text[:line_start])  # [..., previous line, ""]
+            if len(before) >= 2 and before[-2].strip():
+                return None  # not the first line of its paragraph
+            insertion += newline  # a comment needs a blank line after it
+        edit = (line_start, line_start, insertion)
+    else:
+        comment = directive_comment(fmt, "disable-line", [target.rule])
+        if comment is None:
+            return None
+        # Before trailing spaces: two of them end a line in Markdown.
+        at = line_start + len(text[line_start:line_end].rstrip(" \t"))
+        edit = (at, at, " " + comment)
     return types.CodeAction(
         title=f"Disable {target.rule} for this line",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[target.diagnostic] if target.diagnostic is not None else None,
-        edit=builder.edit([(line_start, line_start, insertion)]),
+        edit=builder.edit([edit]),
     )
 
 
-def code_actions(targets: Sequence[Target], result: LintResult | None, builder: EditBuilder,
-                 comment: tuple[str, str] | None, only: Sequence[str] | None) -> list[types.CodeAction]:
+def code_actions(targets: Sequence[Target], result: LintResult | None, builder: EditBuilder, fmt: str,
+                 only: Sequence[str] | None) -> list[types.CodeAction]:
     actions: list[types.CodeAction] = []
     if kind_allowed(types.CodeActionKind.QuickFix, only):
         seen: set[tuple[str, int, int]] = set()
@@ -160,16 +181,20 @@ def code_actions(targets: Sequence[Target], result: LintResult | None, builder: 
                 continue
             seen.add((target.rule, target.start, target.end))
             actions.extend(quick_fixes(target, builder))
-            if (disable := disable_action(target, comment, builder)) is not None:
+            if (disable := disable_action(target, fmt, builder)) is not None:
                 actions.append(disable)
     if result is not None and kind_allowed(FIX_ALL_KIND, only) and (fix_all := fix_all_action(result, builder)):
         actions.append(fix_all)
     return actions
 
 
-def finding_at(result: LintResult, offset: int) -> int | None:
-    """The index of the finding under ``offset``, the narrowest when several overlap."""
-    hits = [i for i, f in enumerate(result.findings) if f.start <= offset < f.end]
+def finding_at(result: LintResult, offset: int, text: str) -> int | None:
+    """The finding under ``offset`` in ``text``, the narrowest when several overlap.
+
+    ``text`` may be newer than the result (the check of the latest edit is still due);
+    a finding counts only where its span still holds the reported words.
+    """
+    hits = [i for i, f in enumerate(result.findings) if f.start <= offset < f.end and text[f.start:f.end] == f.text]
     return min(hits, key=lambda i: result.findings[i].end - result.findings[i].start) if hits else None
 
 
@@ -180,16 +205,11 @@ def explanation(result: LintResult, index: int) -> str:
     return rule_markdown(pack, pack.rule(result.findings[index].rule))
 
 
-def hover(result: LintResult, offset: int) -> types.Hover | None:
-    index = finding_at(result, offset)
-    if index is None:
-        return None
+def hover(result: LintResult, index: int, positions: PositionMap) -> types.Hover:
+    finding = result.findings[index]
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=explanation(result, index)),
-                       range=result.diagnostics[index].range)
+                       range=positions.range(finding.start, finding.end))
 
 
-def explain_at(result: LintResult, offset: int) -> dict[str, Any] | None:
-    index = finding_at(result, offset)
-    if index is None:
-        return None
+def explain_at(result: LintResult, index: int) -> dict[str, Any]:
     return {"rule": result.findings[index].rule, "markdown": explanation(result, index)}

@@ -24,11 +24,11 @@ from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from opsc_terms import Checker, Finding
-from opsc_terms.adapters import ADAPTERS, Prose, adapt
+from opsc_terms.adapters import Prose, adapt, check_prose, format_for
 from opsc_terms.explain import rule_url
 
 from .positions import PositionMap
-from .settings import FORMATS, ConfigResolver, EditorSettings, Problem
+from .settings import CheckerPool, EditorSettings, Problem
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
@@ -65,6 +65,7 @@ class LintResult:
     diagnostics: tuple[types.Diagnostic, ...] = ()
     prose: Prose | None = None
     checker: Checker | None = None
+    positions: PositionMap | None = None
 
     @property
     def result_id(self) -> str:
@@ -86,13 +87,9 @@ class _State:
 
 
 def document_format(language_id: str) -> str:
-    fmt = FORMATS.get(language_id, "text")
-    return fmt if fmt in ADAPTERS else "text"
-
-
-def prose_of(text: str, language_id: str) -> Prose:
-    """The document's prose regions, from the same adapters the command line uses."""
-    return adapt(text, document_format(language_id))
+    """The library's format for an LSP language id; language ids that the settings add
+    and that no adapter knows are read as plain text."""
+    return format_for(language_id) or "text"
 
 
 def to_diagnostic(finding: Finding, checker: Checker, positions: PositionMap) -> types.Diagnostic:
@@ -111,28 +108,22 @@ def to_diagnostic(finding: Finding, checker: Checker, positions: PositionMap) ->
     )
 
 
-def lint(snapshot: Snapshot, settings: EditorSettings, resolver: ConfigResolver,
+def lint(snapshot: Snapshot, settings: EditorSettings, checkers: CheckerPool,
          generation: int) -> tuple[LintResult, list[Problem]]:
-    """Check one snapshot (on the worker thread)."""
+    """Check one snapshot (on the worker thread), as the command line checks a file:
+    the same adapters, suppression comments and configuration."""
     if not settings.checks(snapshot.language_id):
         return LintResult(snapshot, generation), []
-    resolved = resolver.resolve(snapshot.path, settings)
+    resolved = checkers.resolve(snapshot.path, settings)
     checker = resolved.checker
-    prose = prose_of(snapshot.text, snapshot.language_id)
-    findings = checker.check(prose.text, regions=prose.regions, masks=prose.masks)
-    findings = apply_directives(findings, prose)
+    if checker is None:  # excluded by the project's configuration
+        return LintResult(snapshot, generation), resolved.problems
+    prose = adapt(snapshot.text, document_format(snapshot.language_id))
+    findings = check_prose(checker, prose)
     positions = PositionMap(snapshot.text, snapshot.codec)
     diagnostics = tuple(to_diagnostic(f, checker, positions) for f in findings)
-    return LintResult(snapshot, generation, tuple(findings), diagnostics, prose, checker), resolved.problems
-
-
-def apply_directives(findings: list[Finding], prose: Prose) -> list[Finding]:
-    """Drop findings that suppression comments turn off.
-
-    Integration point: plain text has no comments; the document adapters for formats
-    with comments provide the filter the command line uses, and it belongs here.
-    """
-    return findings
+    return (LintResult(snapshot, generation, tuple(findings), diagnostics, prose, checker, positions),
+            resolved.problems)
 
 
 class Linter:
@@ -142,11 +133,12 @@ class Linter:
         self.server = server
         self.report = report
         self.settings = EditorSettings()
-        self.resolver = ConfigResolver()
+        self.checkers = CheckerPool()
         self.pull = False  # the client pulls diagnostics (textDocument/diagnostic); else we push
         self.generation = 0
         self.session = uuid.uuid4().hex[:8]
         self._states: dict[str, _State] = {}
+        self._positions: dict[str, PositionMap] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsc-terms-check")
 
     # ---- scheduling
@@ -165,6 +157,7 @@ class Linter:
             self.schedule(uri)
 
     def close(self, uri: str) -> None:
+        self._positions.pop(uri, None)
         state = self._states.pop(uri, None)
         if state is not None:
             if state.task is not None:
@@ -176,8 +169,8 @@ class Linter:
     async def invalidate(self, paths: Iterable[Path]) -> None:
         """Forget configuration that depends on ``paths``, then re-check everything."""
         loop = asyncio.get_running_loop()
-        # On the worker, after the checks already queued: the resolver is the worker's.
-        await loop.run_in_executor(self._executor, self.resolver.invalidate, list(paths))
+        # On the worker, after the checks already queued: the pool belongs to the worker.
+        await loop.run_in_executor(self._executor, self.checkers.invalidate, list(paths))
         self.schedule_all()
 
     def shutdown(self) -> None:
@@ -192,6 +185,24 @@ class Linter:
         """The latest current result, or None while a check is due."""
         state = self._states.get(uri)
         if state is None or state.result is None or not self._is_current(state.result):
+            return None
+        return state.result
+
+    def positions(self, uri: str) -> PositionMap | None:
+        """Position conversion for the document's current text, kept while it is unchanged
+        (a long document's line index costs milliseconds to build)."""
+        document = self.server.workspace.text_documents.get(uri)
+        if document is None:
+            return None
+        cached = self._positions.get(uri)
+        if cached is None or cached.text is not document.source or cached.codec is not document.position_codec:
+            cached = self._positions[uri] = PositionMap(document.source, document.position_codec)
+        return cached
+
+    def last(self, uri: str) -> LintResult | None:
+        """The last result kept, even if the document has changed since (same settings)."""
+        state = self._states.get(uri)
+        if state is None or state.result is None or state.result.generation != self.generation:
             return None
         return state.result
 
@@ -237,7 +248,7 @@ class Linter:
         loop = asyncio.get_running_loop()
         try:
             result, problems = await loop.run_in_executor(self._executor, lint, snapshot, self.settings,
-                                                          self.resolver, generation)
+                                                          self.checkers, generation)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -251,6 +262,8 @@ class Linter:
             return
         if self._is_current(result):
             state.result = result
+            if result.positions is not None:
+                self._positions[uri] = result.positions
             if not self.pull:
                 self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                     uri=uri, diagnostics=list(result.diagnostics), version=snapshot.version))

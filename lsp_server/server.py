@@ -26,7 +26,7 @@ from opsc_terms import __version__, get_checker
 from opsc_terms.explain import rule_markdown
 
 from . import actions
-from .linting import SOURCE, Linter, prose_of
+from .linting import SOURCE, Linter, LintResult, document_format
 from .positions import LspWorkspace, PositionMap
 from .settings import SECTION, Problem, parse_settings
 
@@ -87,8 +87,12 @@ class OpscProtocol(LanguageServerProtocol):
         if not hasattr(message, "jsonrpc") or getattr(message, "jsonrpc", None) != self.VERSION:
             # Not a JSON-RPC 2.0 message: a bare value, an array (LSP has no batches),
             # or an object without "jsonrpc": "2.0".
-            msg_id = message.get("id") if isinstance(message, dict) else None
-            is_response = isinstance(message, dict) and "method" not in message and "id" in message
+            if isinstance(message, dict):
+                msg_id, is_response = message.get("id"), "method" not in message and "id" in message
+            elif hasattr(message, "jsonrpc"):  # read as a typed message, but not version 2.0
+                msg_id, is_response = getattr(message, "id", None), not hasattr(message, "method")
+            else:
+                msg_id, is_response = None, False
             if not is_response:
                 self.send_error(msg_id, -32600, "Invalid Request: not a JSON-RPC 2.0 message")
             return
@@ -161,7 +165,10 @@ class OpscLanguageServer(LanguageServer):
 
     def apply_settings(self, raw: Any) -> None:
         settings, problems = parse_settings(raw)
-        self.forget([SECTION])
+        # The same settings often arrive twice (initializationOptions, then a pull):
+        # a problem is shown again only after the settings were fine in between.
+        if not problems:
+            self.forget([SECTION])
         self.report(problems)
         if settings != self.linter.settings:
             self.linter.settings = settings
@@ -286,12 +293,28 @@ async def document_diagnostic(ls: OpscLanguageServer,
 # ---- features on findings
 
 
+async def finding_under(ls: OpscLanguageServer, uri: str,
+                        position: types.Position) -> tuple[LintResult, int, PositionMap] | None:
+    """The finding at a client position, for hover and explainAt.
+
+    The last result answers at once if its finding is still there, even while the check
+    of a newer edit is due: hovering a term in a long document must not wait for it.
+    Otherwise the answer waits for the check of the text as it is now.
+    """
+
+    def look(result: LintResult | None) -> tuple[LintResult, int, PositionMap] | None:
+        positions = ls.linter.positions(uri)
+        if result is None or positions is None:
+            return None
+        index = actions.finding_at(result, positions.offset(position), positions.text)
+        return None if index is None else (result, index, positions)
+
+    return look(ls.linter.last(uri)) or look(await ls.linter.current(uri))
+
+
 async def hover(ls: OpscLanguageServer, params: types.HoverParams) -> types.Hover | None:
-    result = await ls.linter.current(params.text_document.uri)
-    if result is None:
-        return None
-    positions = PositionMap(result.snapshot.text, result.snapshot.codec)
-    return actions.hover(result, positions.offset(params.position))
+    found = await finding_under(ls, params.text_document.uri, params.position)
+    return actions.hover(*found) if found else None
 
 
 async def code_action(ls: OpscLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
@@ -307,8 +330,9 @@ async def code_action(ls: OpscLanguageServer, params: types.CodeActionParams) ->
         document = ls.workspace.text_documents.get(uri)
         if document is None:
             return None
-    text = document.source
-    positions = PositionMap(text, document.position_codec)
+    positions = ls.linter.positions(uri)
+    assert positions is not None  # the document is open
+    text = positions.text
     builder = actions.EditBuilder(uri, document.version, text, positions,
                                   bool(ls.capability("workspace.workspace_edit.document_changes", False)))
     targets = actions.targets_from_diagnostics(params.context.diagnostics, text)
@@ -316,9 +340,8 @@ async def code_action(ls: OpscLanguageServer, params: types.CodeActionParams) ->
         # The client did not send our diagnostics back with their data.
         targets = actions.targets_from_result(result, positions.offset(params.range.start),
                                               positions.offset(params.range.end))
-    comment = result.prose.comment if result is not None and result.prose is not None else \
-        prose_of("", document.language_id or "plaintext").comment
-    return actions.code_actions(targets, result, builder, comment, only)
+    fmt = document_format(document.language_id or "plaintext")
+    return actions.code_actions(targets, result, builder, fmt, only)
 
 
 async def fix_all_command(ls: OpscLanguageServer, uri: str) -> dict[str, Any]:
@@ -328,7 +351,7 @@ async def fix_all_command(ls: OpscLanguageServer, uri: str) -> dict[str, Any]:
     fixes = actions.safe_fixes(result)
     if not fixes:
         return {"applied": True, "fixes": 0}
-    positions = PositionMap(result.snapshot.text, result.snapshot.codec)
+    positions = result.positions or PositionMap(result.snapshot.text, result.snapshot.codec)
     builder = actions.EditBuilder(uri, result.snapshot.version, result.snapshot.text, positions,
                                   bool(ls.capability("workspace.workspace_edit.document_changes", False)))
     response = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
@@ -351,11 +374,8 @@ def explain_rule_command(ls: OpscLanguageServer, rule_id: str) -> str:
 
 
 async def explain_at_command(ls: OpscLanguageServer, uri: str, position: types.Position) -> dict[str, Any] | None:
-    result = await ls.linter.current(uri)
-    if result is None:
-        return None
-    positions = PositionMap(result.snapshot.text, result.snapshot.codec)
-    return actions.explain_at(result, positions.offset(position))
+    found = await finding_under(ls, uri, position)
+    return actions.explain_at(found[0], found[1]) if found else None
 
 
 def create_server() -> OpscLanguageServer:

@@ -18,32 +18,21 @@ every setting they declare, and an empty default must not wipe out a project's c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
 from opsc_terms import Checker, Config, ConfigError, RuleLoadError, get_checker
-from opsc_terms.config import config_from_mapping, find_config_file, load_config, validate_selectors
+from opsc_terms.adapters import format_for
+from opsc_terms.config import ConfigResolver, Discovered, config_from_mapping, discover, validate_selectors
 from opsc_terms.ruleset import Severity
 
 SECTION = "opscTerms"
 DEFAULT_LANGUAGES = ("plaintext", "markdown", "html", "restructuredtext", "latex")
 DEFAULT_DEBOUNCE_MS = 250
 _SHOWN = f"{SECTION} settings"
-
-# Editor language ids -> the library's document formats. Language ids that settings add
-# and that no adapter knows are read as plain text.
-FORMATS = {
-    "plaintext": "text",
-    "markdown": "markdown",
-    "html": "html",
-    "restructuredtext": "rst",
-    "latex": "latex",
-    "tex": "latex",
-}
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -79,7 +68,13 @@ class EditorSettings:
         )
 
     def checks(self, language_id: str) -> bool:
-        return language_id in self.languages
+        """Is a document of this language id checked? Editors name formats differently
+        (Neovim and Emacs say "text", "rst" and "tex"), so a language id also counts when
+        it names the same format as one in the list."""
+        if language_id in self.languages:
+            return True
+        fmt = format_for(language_id)
+        return fmt is not None and any(format_for(listed) == fmt for listed in self.languages)
 
 
 def unwrap_settings(raw: Any) -> Any:
@@ -128,13 +123,15 @@ def parse_settings(raw: Any) -> tuple[EditorSettings, list[Problem]]:
 
 @dataclass
 class Resolved:
-    checker: Checker
+    """The Checker for a document, or None when the project's ``exclude`` skips it."""
+
+    checker: Checker | None
     problems: list[Problem] = field(default_factory=list)
 
 
-class ConfigResolver:
-    """Finds and loads each document's configuration file and keeps one Checker per
-    effective configuration.
+class CheckerPool:
+    """Each document's configuration (found as the command line finds it) and one
+    Checker per effective configuration.
 
     A Checker keeps spaCy and its per-block cache, so documents with the same settings
     share one. This is used from the lint worker thread only, which is what keeps the
@@ -142,76 +139,73 @@ class ConfigResolver:
     """
 
     def __init__(self) -> None:
-        self._config_files: dict[Path, Path | None] = {}
-        self._loaded: dict[Path, Config | ConfigError] = {}
+        self._configs = ConfigResolver()
         self._checkers: dict[Config, Checker] = {}
 
     def invalidate(self, changed: Iterable[Path]) -> None:
         """Forget what may depend on ``changed`` files (config files and rule files).
 
         Which configuration file applies can change when one is created or deleted
-        anywhere above a document, so discovery is forgotten as a whole; it is cheap.
-        Checkers built from a changed rule file are dropped; other Checkers keep their
-        caches, which is what keeps re-checking fast.
+        anywhere above a document, so discovery starts afresh; it is cheap. Checkers
+        built from a changed rule file are dropped; other Checkers keep their caches,
+        which is what keeps re-checking fast.
         """
         changed = {_normal(p) for p in changed}
-        self._config_files.clear()
-        self._loaded.clear()
+        self._configs = ConfigResolver()
         for config in list(self._checkers):
             if any(_normal(p) in changed for p in config.extend_rules):
                 del self._checkers[config]
-
-    def config_file(self, document: Path) -> Path | None:
-        folder = document.parent
-        if folder not in self._config_files:
-            self._config_files[folder] = find_config_file(folder) if folder.is_dir() else None
-        return self._config_files[folder]
 
     def resolve(self, document: Path | None, settings: EditorSettings) -> Resolved:
         """The Checker for a document (``None``: not a file, such as an unsaved buffer)."""
         problems: list[Problem] = []
         file_config = Config()
-        path = self.config_file(document) if document is not None else None
-        if path is not None:
-            loaded = self._load(path)
-            if isinstance(loaded, ConfigError):
-                problems.append(Problem(str(path), f"{loaded} (checking with the default settings until it is "
-                                                   "fixed)"))
+        if document is not None:
+            try:
+                file_config = self._configs.base_for(document)
+            except ConfigError as exc:
+                problems.append(Problem(exc.path, f"{exc} (checking with the default settings until it is fixed)"))
             else:
-                file_config = loaded
-        # The first configuration that works wins: a bad profile name in the editor
-        # settings must not also throw away a good configuration file, and a broken rule
-        # file must not stop checking altogether.
-        file_label = str(path) if path is not None and file_config.path is not None else "the default settings"
-        merged = settings.apply(file_config)
-        candidates = {merged: SECTION if merged != file_config else file_label}
-        candidates.setdefault(file_config, file_label)
-        candidates.setdefault(settings.apply(Config()), SECTION)
-        candidates.setdefault(Config(), "the default settings")
-        failures: dict[str, str] = {}
-        for config, label in candidates.items():
+                if file_config.exclude and self._excluded(document):
+                    return Resolved(None, problems)
+        # Who is to blame for a failure: (key for Problem, how the message names it).
+        editor = (SECTION, _SHOWN)
+        file = (str(file_config.path), str(file_config.path)) if file_config.path is not None else \
+            ("defaults", "the default settings")
+        # Only a profile name can make the editor's settings fail (selectors that match
+        # no rule are warned about); a file can fail by its profile or its rule files.
+        no_profile = replace(settings, profile=None)
+        candidates: dict[Config, tuple[str, str]] = {}
+        candidates.setdefault(settings.apply(file_config), editor if settings.profile else file)
+        candidates.setdefault(no_profile.apply(file_config), file)
+        candidates.setdefault(settings.apply(Config()), editor)
+        candidates.setdefault(no_profile.apply(Config()), editor)
+        candidates.setdefault(Config(), ("defaults", "the default settings"))
+        failures: dict[str, tuple[str, str]] = {}
+        for config, culprit in candidates.items():
             try:
                 checker = self._checker(config)
             except (ValueError, RuleLoadError, OSError) as exc:
                 # The same failure without the editor's settings is the file's fault:
                 # the last configuration that fails in the same way names the culprit.
-                failures[str(exc)] = label
+                failures[str(exc)] = culprit
                 continue
-            problems.extend(Problem(label, f"{label}: {message}") for message, label in failures.items())
+            problems.extend(Problem(key, f"{label}: {message}") for message, (key, label) in failures.items())
             unknown = validate_selectors(config, checker.pack.rules)
             if unknown:
-                problems.append(Problem(label, f"{label}: no rule matches {', '.join(map(repr, unknown))}",
+                key, label = culprit
+                problems.append(Problem(key, f"{label}: no rule matches {', '.join(map(repr, unknown))}",
                                         types.MessageType.Warning))
             return Resolved(checker, problems)
         raise AssertionError("the default configuration always builds")  # pragma: no cover
 
-    def _load(self, path: Path) -> Config | ConfigError:
-        if path not in self._loaded:
-            try:
-                self._loaded[path] = load_config(path)
-            except ConfigError as exc:
-                self._loaded[path] = exc
-        return self._loaded[path]
+    def _excluded(self, document: Path) -> bool:
+        # The project's `exclude` applies in the editor as with `opsc-terms check
+        # --force-exclude`: a file the project does not check gets no diagnostics.
+        if not document.exists():
+            return False
+        found = list(discover([document], self._configs, respect_gitignore=False, force_exclude=True))
+        return not any(isinstance(d, Discovered) for d in found)
 
     def _checker(self, config: Config) -> Checker:
         if not config.extend_rules:

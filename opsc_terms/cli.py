@@ -1,99 +1,469 @@
-"""The ``opsc-terms`` command line."""
+"""The ``opsc-terms`` command line: ``check``, ``explain`` and ``rules``.
+
+Exit status of ``check``: 0 when nothing at or above the ``--fail-on`` level (default
+warning) was found, 1 when something was, 2 when the run could not do what was asked
+(a usage or configuration error, or a path that could not be read).
+
+Importing this module imports neither spaCy nor the Markdown and Word libraries: they load
+when a file needs them, so a clean file is checked in the time Python takes to start.
+"""
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import IO, Any, NoReturn
 
 import click
 
 from . import __version__, get_checker
-from .config import Config
+from .config import Config, ConfigError, ConfigResolver, Discovered, PathProblem, discover, selector_error
 from .findings import Finding, sort_findings
-from .ruleset import RuleLoadError
+from .ruleset import SEVERITY_RANK, RuleLoadError, RulePack
+from .runner import FileResult, Task, process, write_atomic
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".rst", ".html", ".htm", ".tex"}
-
-
-class InputError(Exception):
-    """A path that cannot be read as text."""
+FAIL_LEVELS = ("error", "warning", "info")
+_PROGRESS_MIN_FILES = 20
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Fatal(click.ClickException):
+    """A problem that stops the run: exit status 2, one line on standard error."""
+
+    exit_code = 2
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        for line in self.format_message().splitlines():
+            click.echo(f"opsc-terms: {line}", err=True)
+
+
+def _selectors(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(s.strip() for value in values for s in value.split(",") if s.strip())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="opsc-terms")
-def main() -> None:
-    """Flag discouraged terms about the sexual exploitation of children and suggest aligned ones."""
+def cli() -> None:
+    """Flag discouraged terms about the sexual exploitation of children and suggest the
+    wording recommended by CRC/C/156 and the Luxembourg Guidelines.
+
+    \b
+    opsc-terms check report.md drafts/     check files and folders
+    opsc-terms check --fix report.md       apply the safe fixes
+    opsc-terms explain child-prostitute    why a rule exists and what to write instead
+    """
 
 
-@main.command()
+@cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--profile", default=None, help="Rule profile: default (policy and legal drafting) or media.")
+@click.option("--format", "output_format", type=click.Choice(["text", "concise", "json", "sarif", "github"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes in place.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff, also apply the first suggestion where no fix is safe.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; change nothing.")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="warning", show_default=True,
+              help="Lowest severity that makes the exit status 1.")
 @click.option("--exit-zero", is_flag=True, help="Exit with status 0 even when there are findings.")
-def check(paths: tuple[Path, ...], output_format: str, profile: str | None, exit_zero: bool) -> None:
-    """Check files, folders (recursively) or standard input ("-")."""
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rule ids or families (comma-separated; replaces the configuration's).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or families (comma-separated).")
+@click.option("--profile", default=None, help="Rule profile: default (policy and legal drafting) or media.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Use this configuration file for every path instead of looking for one.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes for large batches (0: one per CPU).")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Record the current findings in this baseline file and exit.")
+@click.option("--annotate", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Word documents: write a copy with a review comment on each finding.")
+@click.option("--stdin-filename", default=None,
+              help="The name of the text on standard input: sets its format and configuration.")
+@click.option("--force-exclude", is_flag=True, help="Apply `exclude` to files named on the command line too.")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+              help="Skip files that .gitignore ignores when walking folders.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--quiet", "-q", is_flag=True, help="Text output: no summary, no hints.")
+def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: bool, diff: bool, fail_on: str,
+          exit_zero: bool, select: tuple[str, ...], ignore: tuple[str, ...], profile: str | None,
+          config_file: Path | None, isolated: bool, jobs: int, baseline: Path | None, write_baseline: Path | None,
+          annotate: Path | None, stdin_filename: str | None, force_exclude: bool, respect_gitignore: bool,
+          color: str, quiet: bool) -> None:
+    """Check files, folders (recursively) or standard input ("-", or no path with piped input)."""
+    if fix and diff:
+        raise Fatal("--fix and --diff cannot be used together")
+    if write_baseline and (fix or diff):
+        raise Fatal("--write-baseline records findings; it cannot be combined with --fix or --diff")
+    overrides: dict[str, Any] = {"profile": profile}
+    if select:
+        overrides["select"] = _selectors(select)
+    if ignore:
+        overrides["ignore"] = _selectors(ignore)
     try:
-        checker = get_checker(Config().with_overrides(profile=profile))
-    except (RuleLoadError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
-    findings: list[Finding] = []
-    problems = 0
-    for shown, text in _inputs(paths):
-        if isinstance(text, InputError):
-            click.echo(f"opsc-terms: {shown}: {text}", err=True)
-            problems += 1
-            continue
-        findings.extend(checker.check(text, path=shown))
-    findings = sort_findings(findings)
-    if output_format == "json":
-        click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+        resolver = ConfigResolver(config_file=config_file, isolated=isolated, overrides=overrides)
+    except ConfigError as exc:
+        raise Fatal(str(exc)) from None
+    mode = "fix" if fix else "diff" if diff else "check"
+    tasks, problems = _collect(paths, resolver, mode=mode, unsafe=unsafe_fixes, want_lines=output_format == "text",
+                               want_context=bool(baseline or write_baseline), stdin_filename=stdin_filename,
+                               respect_gitignore=respect_gitignore, force_exclude=force_exclude, quiet=quiet)
+    packs = _validate(tasks, resolver, overrides)
+    if annotate is not None:
+        _check_annotate(tasks, annotate)
+
+    results = list(_run(tasks, jobs, progress=not quiet and len(tasks) >= _PROGRESS_MIN_FILES))
+    by_path = {r.shown: r for r in results}
+    pairs: list[tuple[Finding, FileResult, int]] = []
+    for r in results:
+        if r.problem is not None:
+            problems.append((r.shown, r.problem))
+            click.echo(f"opsc-terms: {r.shown}: {r.problem}", err=True)
+        for note in r.notes:
+            click.echo(f"opsc-terms: {r.shown}: {note}", err=True)
+        pairs.extend((f, r, i) for i, f in enumerate(r.findings))
+    order = {id(f): n for n, f in enumerate(sort_findings([f for f, _, _ in pairs]))}
+    pairs.sort(key=lambda item: order[id(item[0])])
+    findings = [f for f, _, _ in pairs]
+
+    if write_baseline is not None:
+        _write_baseline(write_baseline, pairs, problems)
+        return
+    baselined = 0
+    if baseline is not None:
+        findings = _apply_baseline(baseline, pairs)
+        baselined = len(pairs) - len(findings)
+
+    stdin_output = next((r.output for r in results if r.output is not None), None)
+    report_to_err = stdin_output is not None
+    if stdin_output is not None:
+        click.echo(stdin_output, nl=False)
+    use_color = _use_color(color, err=report_to_err)
+    fixed = sum(r.fixed for r in results)
+    summary_fields = {"files": len(results), "fixed": fixed if mode == "fix" else 0,
+                      "fixed_files": sum(1 for r in results if r.fixed) if mode == "fix" else 0,
+                      "unsafe_fixable": sum(r.unsafe_fixable for r in results), "problems": len(problems),
+                      "baselined": baselined, "fixing": mode != "check"}
+    if mode == "diff":
+        for r in results:
+            if r.diff:
+                click.echo(r.diff, nl=False)
+        if not quiet:
+            click.echo(f"Would fix {fixed} problem{'s' if fixed != 1 else ''} in "
+                       f"{sum(1 for r in results if r.diff)} of {len(results)} files.", err=True)
     else:
-        for f in findings:
-            click.echo(f"{f.path}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}")
+        _report(output_format, findings, by_path, summary_fields, problems, packs, color=use_color, quiet=quiet,
+                err=report_to_err)
+        if mode == "fix" and output_format != "text" and fixed and not quiet:
+            click.echo(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.", err=True)
+
+    if annotate is not None and not problems:
+        _annotate(tasks[0], annotate, findings, quiet=quiet)
     if problems:
         sys.exit(2)
-    if not exit_zero and any(f.severity in ("error", "warning") for f in findings):
+    threshold = SEVERITY_RANK[fail_on]
+    if not exit_zero and any(SEVERITY_RANK[f.severity] >= threshold for f in findings):
         sys.exit(1)
 
 
-def _inputs(paths: tuple[Path, ...]) -> Iterator[tuple[str, str | InputError]]:
-    if not paths:
-        paths = (Path("-"),)
-    for path in paths:
-        if str(path) == "-":
-            data = sys.stdin.buffer.read()
-            yield "-", _decode(data)
-        elif path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not _hidden(child, path):
-                    yield str(child), _read(child)
-        elif path.exists():
-            yield str(path), _read(path)
-        else:
-            yield str(path), InputError("no such file or directory")
+# --------------------------------------------------------------------------- collecting inputs
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") or part == "node_modules" for part in path.relative_to(root).parts[:-1])
-
-
-def _read(path: Path) -> str | InputError:
+def _collect(paths: Sequence[Path], resolver: ConfigResolver, *, mode: str, unsafe: bool, want_lines: bool,
+             want_context: bool, stdin_filename: str | None, respect_gitignore: bool, force_exclude: bool,
+             quiet: bool) -> tuple[list[Task], list[tuple[str, str]]]:
+    tasks: list[Task] = []
+    problems: list[tuple[str, str]] = []
+    common = {"mode": mode, "unsafe": unsafe, "want_lines": want_lines, "want_context": want_context}
+    items: Sequence[Path] = paths or (Path("-"),)
     try:
-        return _decode(path.read_bytes())
+        for item in items:
+            if str(item) == "-":
+                tasks.append(_stdin_task(resolver, stdin_filename, quiet=quiet, **common))
+                continue
+            for found in discover([item], resolver, respect_gitignore=respect_gitignore,
+                                  force_exclude=force_exclude):
+                if isinstance(found, PathProblem):
+                    problems.append((found.shown, found.message))
+                    click.echo(f"opsc-terms: {found.shown}: {found.message}", err=True)
+                else:
+                    tasks.append(_file_task(found, **common))
+    except ConfigError as exc:
+        raise Fatal(str(exc)) from None
+    return tasks, problems
+
+
+def _file_task(found: Discovered, **common: Any) -> Task:
+    return Task(found.shown, found.config, path=str(found.path), **common)
+
+
+def _stdin_task(resolver: ConfigResolver, stdin_filename: str | None, *, quiet: bool, **common: Any) -> Task:
+    from .adapters import format_for
+
+    stream: IO[bytes] = sys.stdin.buffer
+    if not quiet and _isatty(sys.stdin):
+        click.echo("opsc-terms: paste the text to check, then press Ctrl-D on a line of its own "
+                   "(Ctrl-Z and Enter on Windows).", err=True)
+    data = stream.read()
+    location = Path(stdin_filename) if stdin_filename else Path.cwd()
+    config = resolver.for_path(location)
+    fmt = (format_for(stdin_filename) if stdin_filename else None) or "text"
+    return Task(stdin_filename or "-", config, data=data, fmt=fmt, **common)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _validate(tasks: Sequence[Task], resolver: ConfigResolver,
+              overrides: dict[str, Any]) -> dict[str, tuple[RulePack, Any]]:
+    """Build one checker per configuration; stop on a broken configuration or rule file.
+
+    Returns every known rule by id with its pack (for SARIF rule descriptions).
+    """
+    rules: dict[str, tuple[RulePack, Any]] = {}
+    configs = {t.config: None for t in tasks} or {resolver.for_path(Path.cwd()): None}
+    for config in configs:
+        try:
+            checker = get_checker(config)
+        except RuleLoadError as exc:
+            raise Fatal(str(exc)) from None
+        except ValueError as exc:
+            if overrides.get("profile") or config.path is None:
+                raise Fatal(str(exc)) from None
+            raise Fatal(str(ConfigError(str(config.path), str(exc), key="profile"))) from None
+        for rule in checker.pack.rules:
+            rules.setdefault(rule.id, (checker.pack, rule))
+    for loaded in resolver.loaded():
+        error = selector_error(loaded, [rule for _, rule in rules.values()])
+        if error is not None:
+            raise Fatal(str(error))
+    from .config import validate_selectors
+
+    flags = Config(select=overrides.get("select", ()), ignore=overrides.get("ignore", ()))
+    unknown = validate_selectors(flags, [rule for _, rule in rules.values()])
+    if unknown:
+        hint = difflib.get_close_matches(unknown[0], list(rules), n=1)
+        raise Fatal(f"unknown rule or family {unknown[0]!r} in --select/--ignore"
+                    + (f"; did you mean {hint[0]!r}?" if hint else " (see `opsc-terms rules`)"))
+    return rules
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _run(tasks: Sequence[Task], jobs: int, *, progress: bool) -> Iterator[FileResult]:
+    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    files = [t for t in tasks if t.data is None]
+    if workers > 1 and len(files) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Results come back in task order, so the output does not depend on scheduling.
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+            chunk = max(1, len(tasks) // (workers * 8))
+            yield from _with_progress(pool.map(process, tasks, chunksize=chunk), len(tasks), progress)
+    else:
+        yield from _with_progress(map(process, tasks), len(tasks), progress)
+
+
+def _with_progress(results: Iterable[FileResult], total: int, progress: bool) -> Iterator[FileResult]:
+    stderr = sys.stderr
+    if not progress or not _isatty(stderr):
+        yield from results
+        return
+    with click.progressbar(results, length=total, label="Checking", file=stderr) as bar:
+        yield from bar
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _use_color(choice: str, *, err: bool) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return _isatty(sys.stderr if err else sys.stdout) and os.environ.get("TERM") != "dumb"
+
+
+def _report(output_format: str, findings: list[Finding], by_path: dict[str, FileResult], summary: dict[str, Any],
+            problems: list[tuple[str, str]], packs: dict[str, tuple[RulePack, Any]], *, color: bool, quiet: bool,
+            err: bool) -> None:
+    from . import formats
+
+    if output_format == "json":
+        out = formats.to_json(findings)
+    elif output_format == "concise":
+        out = formats.concise(findings)
+    elif output_format == "github":
+        out = formats.github(findings)
+    elif output_format == "sarif":
+        out = formats.sarif(findings, packs, version=__version__, problems=problems)
+    else:
+        def source_line(f: Finding) -> str | None:
+            result = by_path.get(f.path or "")
+            return result.lines.get(f.line) if result else None
+
+        def gutter(f: Finding) -> str:
+            result = by_path.get(f.path or "")
+            return f"¶{f.line}" if result is not None and result.fmt == "docx" else str(f.line)
+
+        out = formats.text(findings, source_line, formats.Summary(**summary), color=color, gutter=gutter,
+                           summary_line_shown=not quiet)
+    click.echo(out, nl=False, err=err, color=color)
+
+
+# --------------------------------------------------------------------------- baselines and annotations
+
+
+def _write_baseline(path: Path, pairs: list[tuple[Finding, FileResult, int]], problems: list[tuple[str, str]]) -> None:
+    from . import baseline
+
+    if problems:
+        raise Fatal(f"baseline not written to {path}: {len(problems)} path(s) could not be checked")
+    root = path.parent
+    keys = [baseline.key_for(f, r.contexts[i], root) for f, r, i in pairs]
+    try:
+        write_atomic(path, baseline.dumps(keys).encode("utf-8"))
     except OSError as exc:
-        return InputError(exc.strerror or str(exc))
+        raise Fatal(f"{path}: cannot write the baseline ({exc.strerror or exc})") from None
+    click.echo(f"Recorded {len(keys)} finding{'s' if len(keys) != 1 else ''} in {path}.", err=True)
 
 
-def _decode(data: bytes) -> str | InputError:
-    if b"\x00" in data[:8192]:
-        return InputError("binary file, not checked")
+def _apply_baseline(path: Path, pairs: list[tuple[Finding, FileResult, int]]) -> list[Finding]:
+    from . import baseline
+
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return InputError(f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first")
+        known = baseline.load(path)
+    except baseline.BaselineError as exc:
+        raise Fatal(str(exc)) from None
+    keys = [baseline.key_for(f, r.contexts[i], path.parent) for f, r, i in pairs]
+    return baseline.new_findings([f for f, _, _ in pairs], keys, known)
+
+
+def _check_annotate(tasks: Sequence[Task], destination: Path) -> None:
+    if len(tasks) != 1 or tasks[0].path is None or not tasks[0].path.lower().endswith(".docx"):
+        raise Fatal("--annotate needs exactly one Word document (.docx) to check")
+    source = Path(tasks[0].path or "")
+    if destination.exists() and source.exists() and os.path.samefile(destination, source):
+        raise Fatal("--annotate writes a reviewed copy; name a new file, not the document being checked")
+
+
+def _annotate(task: Task, destination: Path, findings: list[Finding], *, quiet: bool) -> None:
+    import io
+
+    from .word import WordError, annotate_docx
+
+    try:
+        data = Path(task.path or "").read_bytes()
+        buffer = io.BytesIO()
+        result = annotate_docx(data, findings, buffer)
+        write_atomic(destination, buffer.getvalue())
+    except (OSError, WordError) as exc:
+        raise Fatal(f"{destination}: cannot write the annotated copy ({exc})") from None
+    if not quiet:
+        note = (f"; {result.skipped} in headers, footers or notes could not carry a comment"
+                if result.skipped else "")
+        click.echo(f"Wrote {destination} with {result.added} comment{'s' if result.added != 1 else ''}{note}.",
+                   err=True)
+
+
+# --------------------------------------------------------------------------- explain and rules
+
+
+def _pack(config_file: Path | None, isolated: bool) -> RulePack:
+    try:
+        resolver = ConfigResolver(config_file=config_file, isolated=isolated)
+        return get_checker(resolver.for_path(Path.cwd())).pack
+    except (ConfigError, RuleLoadError, ValueError) as exc:
+        raise Fatal(str(exc)) from None
+
+
+@cli.command()
+@click.argument("rule_ids", nargs=-1, required=True, metavar="RULE...")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Configuration file (for rules added with extend-rules).")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+def explain(rule_ids: tuple[str, ...], config_file: Path | None, isolated: bool) -> None:
+    """Explain a rule (or every rule of a family): why, what to write instead, sources, examples.
+
+    This is the text editors show on hover.
+    """
+    from .explain import rule_markdown
+
+    pack = _pack(config_file, isolated)
+    chosen = []
+    for rule_id in rule_ids:
+        matches = [r for r in pack.rules if r.id == rule_id] or [r for r in pack.rules if r.family == rule_id]
+        if not matches:
+            hint = difflib.get_close_matches(rule_id, [r.id for r in pack.rules] + [f.id for f in pack.families], n=1)
+            raise Fatal(f"unknown rule {rule_id!r}" + (f"; did you mean {hint[0]!r}?" if hint else
+                                                          " (see `opsc-terms rules`)"))
+        chosen.extend(matches)
+    click.echo("\n".join(rule_markdown(pack, rule) for rule in chosen), nl=False)
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["table", "markdown", "json"]), default="table",
+              show_default=True, help="table for reading, markdown for docs/rules.md, json for tools.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Configuration file (for rules added with extend-rules).")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+def rules(output_format: str, config_file: Path | None, isolated: bool) -> None:
+    """List every rule. `--format markdown` writes the reference in docs/rules.md."""
+    from .explain import rule_url, rules_markdown
+
+    pack = _pack(config_file, isolated)
+    ordered = sorted(pack.rules, key=lambda r: (r.family, r.id))
+    if output_format == "markdown":
+        click.echo(rules_markdown(pack), nl=False)
+    elif output_format == "json":
+        click.echo(json.dumps([{
+            "id": r.id, "family": r.family, "category": r.category, "severity": r.severity,
+            "profiles": list(r.profiles), "message": r.message, "fix": r.fix.text if r.fix else None,
+            "replacements": [x.text for x in r.replacements], "sources": list(r.sources), "url": rule_url(r),
+        } for r in ordered], ensure_ascii=False, indent=2))
+    else:
+        width = max(len(r.id) for r in ordered)
+        family_width = max(len(r.family) for r in ordered)
+        for r in ordered:
+            fix = "fix" if r.fix else "   "
+            click.echo(f"{r.id:<{width}}  {r.family:<{family_width}}  {r.severity:<7}  {fix}  "
+                       f"{', '.join(r.profiles):<14}  {r.message}")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def main() -> NoReturn:
+    """The console script: never a traceback for the user, whatever happens."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            reconfigure(errors="backslashreplace")  # curly quotes on a terminal that cannot show them
+    try:
+        cli.main(prog_name="opsc-terms")
+    except KeyboardInterrupt:
+        click.echo("opsc-terms: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line; OPSC_TERMS_DEBUG=1 shows the traceback
+        if os.environ.get("OPSC_TERMS_DEBUG"):
+            raise
+        click.echo(f"opsc-terms: internal error: {type(exc).__name__}: {exc} "
+                   "(set OPSC_TERMS_DEBUG=1 for details, and please report it)", err=True)
+        sys.exit(2)
+    sys.exit(0)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,18 @@
 
 The closest configuration file above a checked file wins (as in ruff); settings are not
 merged across levels. Errors name the file, the line and the key.
+
+Discovery (:func:`discover`) turns the paths given on the command line into the files to
+check, each with its configuration: folders are walked with the configuration's
+``include``/``exclude`` globs, hidden folders, ``node_modules`` and ``.gitignore``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -175,3 +180,265 @@ def validate_selectors(config: Config, rules: Iterable[Rule]) -> list[str]:
         if not any(_selector_matches(selector, r) for r in rules):
             unknown.append(selector)
     return unknown
+
+
+def selector_error(config: Config, rules: Iterable[Rule]) -> ConfigError | None:
+    """A ConfigError naming the first selector of a configuration file that matches no rule."""
+    unknown = validate_selectors(config, rules)
+    if not unknown or config.path is None:
+        return None
+    selector = unknown[0]
+    key = next(k for k, values in (("select", config.select), ("ignore", config.ignore),
+                                   ("severity", tuple(k for k, _ in config.severity))) if selector in values)
+    try:
+        text = config.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    prefix = "tool.opsc-terms." if config.path.name == "pyproject.toml" else ""
+    line = _line_of(text, selector) if key == "severity" else _line_of(text, key)
+    return ConfigError(str(config.path), f"unknown rule or family {selector!r}", key=prefix + key, line=line)
+
+
+# --------------------------------------------------------------------------- discovery
+
+# What a folder walk checks unless the configuration's `include` says otherwise.
+DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.markdown", "*.rst", "*.html", "*.htm", "*.tex", "*.docx")
+# Folders a walk never enters (besides hidden ones, whose names start with a dot).
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages"})
+
+
+class ConfigResolver:
+    """The configuration for each checked path: the closest file wins, as in ruff.
+
+    ``config_file`` uses one file for every path; ``isolated`` ignores all files. The
+    ``overrides`` (from the command line) replace the same settings of whatever was found.
+    Lookups are cached per folder, so a large tree costs one walk up per folder.
+    """
+
+    def __init__(self, *, config_file: Path | None = None, isolated: bool = False,
+                 overrides: Mapping[str, Any] | None = None) -> None:
+        self.overrides = dict(overrides or {})
+        self._fixed: Config | None = None
+        if isolated:
+            self._fixed = Config()
+        elif config_file is not None:
+            self._fixed = load_config(config_file)
+        self._files: dict[Path, Path | None] = {}
+        self._loaded: dict[Path, Config] = {}
+
+    def base_for(self, path: Path) -> Config:
+        """The configuration found for ``path``, before command-line overrides."""
+        if self._fixed is not None:
+            return self._fixed
+        folder = _absolute(path if path.is_dir() else path.parent)
+        found = self._config_file(folder)
+        if found is None:
+            return Config()
+        config = self._loaded.get(found)
+        if config is None:
+            config = self._loaded[found] = load_config(found)
+        return config
+
+    def for_path(self, path: Path) -> Config:
+        return self.base_for(path).with_overrides(**self.overrides)
+
+    def loaded(self) -> list[Config]:
+        """Every configuration file read so far (for validation)."""
+        return ([self._fixed] if self._fixed is not None and self._fixed.path is not None else []) + list(
+            self._loaded.values())
+
+    def _config_file(self, folder: Path) -> Path | None:
+        if folder in self._files:
+            return self._files[folder]
+        found: Path | None = None
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                found = candidate
+                break
+        else:
+            if folder.parent != folder:
+                found = self._config_file(folder.parent)
+        self._files[folder] = found
+        return found
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """A file to check: its path, how to show it, and its configuration."""
+
+    path: Path
+    shown: str
+    config: Config
+
+
+@dataclass(frozen=True)
+class PathProblem:
+    """A path that cannot be checked, with a one-line reason."""
+
+    shown: str
+    message: str
+
+
+class _Patterns:
+    """include/exclude globs of one configuration, in .gitignore syntax, relative to its folder."""
+
+    def __init__(self, config: Config) -> None:
+        import pathspec
+
+        self.root = _absolute(config.path.parent) if config.path is not None else _absolute(Path.cwd())
+        self.include = pathspec.GitIgnoreSpec.from_lines(config.include or DEFAULT_INCLUDE)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(config.exclude) if config.exclude else None
+
+    def _relative(self, path: Path, is_dir: bool) -> str:
+        absolute = _absolute(path)
+        try:
+            rel = absolute.relative_to(self.root).as_posix()
+        except ValueError:
+            rel = absolute.name  # outside the configuration's folder: match by name only
+        return rel + "/" if is_dir else rel
+
+    def excluded(self, path: Path, is_dir: bool) -> bool:
+        return self.exclude is not None and self.exclude.match_file(self._relative(path, is_dir))
+
+    def included(self, path: Path) -> bool:
+        return self.include.match_file(self._relative(path, False))
+
+
+class _GitIgnore:
+    """The .gitignore files that apply in a folder, outermost first; the last match decides."""
+
+    def __init__(self, specs: tuple[tuple[Path, Any], ...] = ()) -> None:
+        self.specs = specs
+
+    def extended(self, folder: Path, files: Sequence[Path]) -> _GitIgnore:
+        import pathspec
+
+        added = []
+        for file in files:
+            try:
+                lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                continue
+            added.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+        return _GitIgnore(self.specs + tuple(added)) if added else self
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        result: bool | None = None
+        for base, spec in self.specs:
+            try:
+                rel = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            outcome = spec.check_file(rel + "/" if is_dir else rel).include
+            if outcome is not None:
+                result = outcome
+        return bool(result)
+
+
+def _git_root(folder: Path) -> Path | None:
+    for candidate in [folder, *folder.parents]:
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def _inherited_gitignore(folder: Path) -> _GitIgnore:
+    """The .gitignore files above ``folder`` up to its repository root, and .git/info/exclude."""
+    root = _git_root(folder)
+    ignore = _GitIgnore()
+    if root is None:
+        return ignore
+    info = root / ".git" / "info" / "exclude"
+    if info.is_file():
+        ignore = ignore.extended(root, [info])
+    chain = [folder, *folder.parents]
+    for ancestor in reversed(chain[1:chain.index(root) + 1]):
+        gitignore = ancestor / ".gitignore"
+        if gitignore.is_file():
+            ignore = ignore.extended(ancestor, [gitignore])
+    return ignore
+
+
+def discover(paths: Sequence[Path], resolver: ConfigResolver, *, respect_gitignore: bool = True,
+             force_exclude: bool = False) -> Iterator[Discovered | PathProblem]:
+    """The files to check under ``paths``, in a stable order, with their configurations.
+
+    Folders are walked recursively: files matching the configuration's ``include`` globs
+    (by default the formats opsc-terms reads) and not its ``exclude`` globs. Hidden files
+    and folders, ``node_modules`` and files ignored by ``.gitignore`` are skipped. A file
+    named explicitly is always checked, unless ``force_exclude`` and ``exclude`` matches it
+    (for pre-commit, which names every staged file).
+    """
+    patterns: dict[Path | None, _Patterns] = {}
+
+    def patterns_for(config: Config) -> _Patterns:
+        key = config.path
+        if key not in patterns:
+            patterns[key] = _Patterns(config)
+        return patterns[key]
+
+    for path in paths:
+        shown = str(path)
+        try:
+            is_dir = path.is_dir()
+            exists = is_dir or path.exists()
+        except OSError as exc:
+            yield PathProblem(shown, _os_reason(exc))
+            continue
+        if not exists:
+            yield PathProblem(shown, "no such file or directory")
+            continue
+        if not is_dir:
+            config = resolver.for_path(path)
+            if force_exclude and patterns_for(resolver.base_for(path)).excluded(path, False):
+                continue
+            yield Discovered(path, shown, config)
+            continue
+        folder = _absolute(path)
+        ignore = _inherited_gitignore(folder) if respect_gitignore else _GitIgnore()
+        yield from _walk(path, folder, ignore, resolver, patterns_for, respect_gitignore)
+
+
+def _walk(shown: Path, folder: Path, ignore: _GitIgnore, resolver: ConfigResolver,
+          patterns_for: Callable[[Config], _Patterns], respect_gitignore: bool) -> Iterator[Discovered | PathProblem]:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield PathProblem(str(shown), _os_reason(exc, folder=True))
+        return
+    if respect_gitignore:
+        ignore = ignore.extended(folder, [folder / ".gitignore"] if any(
+            e.name == ".gitignore" for e in entries) else [])
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = folder / entry.name
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = not is_dir and entry.is_file()
+        except OSError:
+            continue
+        if is_dir:
+            if entry.name in SKIPPED_DIRS or ignore.ignored(path, True):
+                continue
+            if patterns_for(resolver.base_for(path)).excluded(path, True):
+                continue
+            yield from _walk(shown / entry.name, path, ignore, resolver, patterns_for, respect_gitignore)
+        elif is_file:
+            base = resolver.base_for(path)
+            selected = patterns_for(base)
+            if not selected.included(path) or selected.excluded(path, False) or ignore.ignored(path, False):
+                continue
+            yield Discovered(path, str(shown / entry.name), resolver.for_path(path))
+
+
+def _os_reason(exc: OSError, *, folder: bool = False) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied" + (": cannot list this folder" if folder else "")
+    return (exc.strerror or str(exc)).lower()

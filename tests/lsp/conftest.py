@@ -26,3 +26,16 @@ async def lsp_client(request: pytest.FixtureRequest, lsp_client: TestClient) -> 
 @pytest.fixture
 def session(lsp_client: TestClient) -> Session:
     return Session(lsp_client)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client))
+async def pull_client(lsp_client: TestClient) -> AsyncIterator[None]:
+    # A client that pulls diagnostics and can be told to pull again (VS Code today).
+    lsp_client.client_name = "vscode-pull"
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def pull_session(pull_client: TestClient) -> Session:
+    return Session(pull_client)

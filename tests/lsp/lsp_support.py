@@ -91,6 +91,7 @@ class Recorded:
 
     published: dict[str, list[types.PublishDiagnosticsParams]] = field(default_factory=dict)
     registrations: list[types.Registration] = field(default_factory=list)
+    configuration_requests: list[types.ConfigurationParams] = field(default_factory=list)
     applied_edits: list[types.ApplyWorkspaceEditParams] = field(default_factory=list)
 
 
@@ -118,11 +119,16 @@ def make_client() -> TestClient:
         recorded.applied_edits.append(params)
         return types.ApplyWorkspaceEditResult(applied=True)
 
+    def configuration(client: LanguageClient, params: types.ConfigurationParams) -> list[Any]:
+        recorded.configuration_requests.append(params)
+        return [client.get_configuration(section=item.section, scope_uri=item.scope_uri) for item in params.items]
+
     register_lsp_features(client, {
         **DEFAULT_CLIENT_FEATURES,
         types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish,
         types.CLIENT_REGISTER_CAPABILITY: register,
         types.WORKSPACE_APPLY_EDIT: apply_edit,
+        types.WORKSPACE_CONFIGURATION: configuration,
     })
     return client
 

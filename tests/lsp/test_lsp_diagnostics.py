@@ -8,6 +8,8 @@ from lsp_support import Session
 from lsprotocol import types
 
 import opsc_terms
+from opsc_terms import get_checker
+from opsc_terms.adapters import adapt, check_prose
 from opsc_terms.explain import rule_url
 
 SENTENCE = "Police rescued three child prostitutes."
@@ -117,3 +119,16 @@ async def test_languages_outside_the_setting_are_not_checked(session: Session, t
     assert await session.diagnostics(python) == []
     assert [d.code for d in await session.diagnostics(asciidoc)] == ["child-prostitute"]
     assert await session.diagnostics(markdown) == []
+
+
+async def test_markup_is_read_with_the_command_line_adapters(session: Session, tmp_path: Path) -> None:
+    await session.initialize(root=tmp_path)
+    markdown = ("---\ntitle: child prostitutes\n---\n# 🚨 Raid\n\nPolice found *child prostitutes*.\n\n"
+                "```\nchild pornography\n```\n\nSearch for `child pornography` returned [child pornography]"
+                "(https://example.org/child-pornography).\n")
+    html = "<p title='child prostitutes'>Police found <b>child</b> prostitutes.</p><!-- child pornography -->\n"
+    for language, name, text in (("markdown", "raid.md", markdown), ("html", "raid.html", html)):
+        uri = session.open(tmp_path / name, text, language=language)
+        expected = sorted((f.rule, f.start, f.end) for f in check_prose(get_checker(), adapt(text, language)))
+        assert expected, language
+        assert session.spans(uri, await session.diagnostics(uri)) == expected

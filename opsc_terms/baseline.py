@@ -1,0 +1,99 @@
+"""Baselines: record the findings a corpus has today, report only new ones afterwards.
+
+A finding is recorded by its file (relative to the baseline file), rule, reported text and
+the words around it (up to three on each side, within the paragraph), never by its line
+or column: edits elsewhere in the file, re-wrapped lines and changed capitals leave it
+recognised; rewording the sentence around it makes it new. Identical keys are counted,
+so adding a second identical sentence to a file reports the second one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding
+
+FORMAT_VERSION = 1
+_WORD_RE = re.compile(r"\w+")
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r]*\n")
+_CONTEXT_WORDS = 3
+_CONTEXT_CHARS = 120
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read; the message names the file."""
+
+
+@dataclass(frozen=True, order=True)
+class Key:
+    path: str
+    rule: str
+    text: str
+    context: str
+
+
+def context_of(text: str, start: int, end: int) -> str:
+    """The words around ``text[start:end]`` within its paragraph, lower case: ``before … | … after``."""
+    before = text[max(0, start - _CONTEXT_CHARS):start]
+    after = text[end:end + _CONTEXT_CHARS]
+    before = _PARAGRAPH_BREAK_RE.split(before)[-1]
+    after = _PARAGRAPH_BREAK_RE.split(after)[0]
+    words_before = _WORD_RE.findall(before.lower())[-_CONTEXT_WORDS:]
+    words_after = _WORD_RE.findall(after.lower())[:_CONTEXT_WORDS]
+    return " ".join(words_before) + " | " + " ".join(words_after)
+
+
+def key_for(f: Finding, context: str, root: Path) -> Key:
+    return Key(_relative(f.path or "-", root), f.rule, " ".join(f.text.lower().split()), context)
+
+
+def _relative(path: str, root: Path) -> str:
+    if path == "-":
+        return path
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+
+
+def load(path: Path) -> Counter[Key]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"{path}: cannot read the baseline ({exc})") from None
+    try:
+        data = json.loads(raw)
+        if data.get("version") != FORMAT_VERSION:
+            raise ValueError(f"unsupported version {data.get('version')!r}")
+        counts: Counter[Key] = Counter()
+        for entry in data["findings"]:
+            key = Key(str(entry["path"]), str(entry["rule"]), str(entry["text"]), str(entry["context"]))
+            counts[key] += int(entry.get("count", 1))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BaselineError(f"{path}: not an opsc-terms baseline ({exc})") from None
+    return counts
+
+
+def dumps(keys: Iterable[Key]) -> str:
+    counts = Counter(keys)
+    entries = [{"path": k.path, "rule": k.rule, "text": k.text, "context": k.context, "count": n}
+               for k, n in sorted(counts.items())]
+    return json.dumps({"version": FORMAT_VERSION, "tool": "opsc-terms", "findings": entries},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+def new_findings(findings: Sequence[Finding], keys: Sequence[Key], baseline: Counter[Key]) -> list[Finding]:
+    """The findings that the baseline does not account for (in their original order)."""
+    remaining = Counter(baseline)
+    fresh = []
+    for f, key in zip(findings, keys, strict=True):
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        else:
+            fresh.append(f)
+    return fresh

@@ -1,0 +1,262 @@
+"""Output formats of ``opsc-terms check``: text, concise, json, sarif and github.
+
+Every renderer takes findings that are already sorted and returns a string; none of them
+prints or decides exit codes. ``text`` is for people (source line, underline, suggestion,
+summary); ``concise`` is one stable line per finding; ``json`` is the documented contract;
+``sarif`` is SARIF 2.1.0 for code scanning; ``github`` is workflow commands that GitHub
+Actions turns into annotations.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import click
+
+from .explain import rule_markdown, rule_url
+from .findings import Finding
+from .ruleset import Rule, RulePack
+
+FORMATS = ("text", "concise", "json", "sarif", "github")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+_GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+_MAX_SOURCE_WIDTH = 100
+
+
+def concise(findings: Sequence[Finding]) -> str:
+    """``path:line:column: severity [rule] message``, one line per finding."""
+    return "".join(f"{f.path}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}\n" for f in findings)
+
+
+def to_json(findings: Sequence[Finding]) -> str:
+    return json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------- text
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the summary line reports besides the findings themselves."""
+
+    files: int
+    fixed: int = 0
+    fixed_files: int = 0
+    unsafe_fixable: int = 0  # findings --unsafe-fixes would change, beyond the safe ones
+    problems: int = 0
+    baselined: int = 0
+    fixing: bool = False
+
+
+def text(findings: Sequence[Finding], source_line: Callable[[Finding], str | None], summary: Summary, *,
+         color: bool = False, gutter: Callable[[Finding], str] | None = None, summary_line_shown: bool = True) -> str:
+    """Each finding with its source line underlined and its suggestion, then a summary."""
+
+    def style(value: str, **kwargs: Any) -> str:
+        return click.style(value, **kwargs) if color else value
+
+    out: list[str] = []
+    for f in findings:
+        level = style(f.severity, fg=_COLOURS[f.severity], bold=True)
+        out.append(f"{style(f'{f.path}:{f.line}:{f.column}:', bold=True)} {level} "
+                   f"{style(f'[{f.rule}]', dim=True)} {f.message}\n")
+        line = source_line(f)
+        if line is not None:
+            label = gutter(f) if gutter else str(f.line)
+            pad = " " * len(label)
+            end_column = f.end_column if f.end_line == f.line else len(line) + 1
+            shown, start, end = _window(line, f.column - 1, max(end_column - 1, f.column))
+            note = ""
+            if f.fix is not None:
+                note = " " + style(f"→ {f.fix}", fg="green") + style(" (fixable)", dim=True)
+            elif f.replacements and f.context is None:
+                note = " " + style(f"→ {f.replacements[0]}", fg="green")
+            carets = style("^" * max(1, _width(shown[start:end])), fg=_COLOURS[f.severity], bold=True)
+            bar = style("|", fg="blue")
+            out.append(f"{pad} {bar}\n")
+            out.append(f"{style(label, fg='blue')} {bar} {shown}\n")
+            out.append(f"{pad} {bar} {' ' * _width(shown[:start])}{carets}{note}\n")
+            others = [r for r in f.replacements if r != (f.fix or (f.replacements[0] if f.context is None else None))]
+            if others and f.context is None:
+                out.append(f"{pad} = also: " + "; ".join(f"“{r}”" for r in others) + "\n")
+        out.append("\n")
+    if summary_line_shown:
+        out.append(summary_line(findings, summary, style) + "\n")
+    return "".join(out)
+
+
+def summary_line(findings: Sequence[Finding], summary: Summary,
+                 style: Callable[..., str] = lambda value, **_: value) -> str:
+    files = f"{summary.files} file{'s' if summary.files != 1 else ''}"
+    lines = []
+    if summary.fixed:
+        lines.append(style(f"Fixed {_count(summary.fixed, 'problem')} in "
+                           f"{_count(summary.fixed_files, 'file')}.", fg="green"))
+    if findings:
+        counts = Counter(f.severity for f in findings)
+        parts = [_count(counts[s], s if s != "info" else "info", plural_s=s != "info")
+                 for s in ("error", "warning", "info") if counts[s]]
+        with_files = len({f.path for f in findings})
+        lines.append(f"Found {_count(len(findings), 'problem')} ({', '.join(parts)}) in {with_files} of {files} "
+                     "checked.")
+        fixable = sum(1 for f in findings if f.fix is not None)
+        if fixable and not summary.fixing:
+            lines.append(f"{fixable} can be fixed with --fix.")
+        if summary.unsafe_fixable:
+            lines.append(f"{summary.unsafe_fixable} more with --fix --unsafe-fixes (check the wording).")
+    else:
+        lines.append(style(f"No problems found in {files}.", fg="green") if summary.files else "No files checked.")
+    if summary.baselined:
+        lines.append(f"{_count(summary.baselined, 'finding')} already in the baseline not shown.")
+    if summary.problems:
+        lines.append(style(f"{_count(summary.problems, 'path')} could not be checked (see above).", fg="red"))
+    return "\n".join(lines)
+
+
+def _count(n: int, noun: str, *, plural_s: bool = True) -> str:
+    return f"{n} {noun}{'s' if n != 1 and plural_s else ''}"
+
+
+def _width(value: str) -> int:
+    """Columns a string takes in a terminal: wide East Asian characters take two, combining marks none."""
+    width = 0
+    for ch in value:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
+    """The part of a long line around ``start:end``, with the offsets moved to match.
+
+    Tabs and other control characters become spaces so the underline lines up.
+    """
+    line = "".join(" " if ch < " " or ch == "\x7f" else ch for ch in line)
+    start, end = max(0, min(start, len(line))), max(0, min(end, len(line)))
+    if len(line) <= _MAX_SOURCE_WIDTH:
+        return line, start, end
+    left = max(0, start - 30)
+    right = min(len(line), max(end + 30, left + _MAX_SOURCE_WIDTH))
+    shown = ("…" if left else "") + line[left:right] + ("…" if right < len(line) else "")
+    shift = left - (1 if left else 0)
+    return shown, start - shift, end - shift
+
+
+# --------------------------------------------------------------------------- GitHub Actions
+
+
+def github(findings: Sequence[Finding]) -> str:
+    """Workflow commands: ``::error file=…,line=…,col=…::message``."""
+    out = []
+    for f in findings:
+        props = {"file": f.path or "-", "line": f.line, "col": f.column, "endLine": f.end_line,
+                 "endColumn": f.end_column, "title": f"opsc-terms [{f.rule}]"}
+        message = f.message + (f" Fix: “{f.fix}”." if f.fix else "")
+        rendered = ",".join(f"{k}={_gh_property(str(v))}" for k, v in props.items())
+        out.append(f"::{_GITHUB_LEVELS[f.severity]} {rendered}::{_gh_data(message)}\n")
+    return "".join(out)
+
+
+def _gh_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(value: str) -> str:
+    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+# --------------------------------------------------------------------------- SARIF
+
+
+def sarif(findings: Sequence[Finding], rules: Mapping[str, tuple[RulePack, Rule]], *, version: str,
+          problems: Sequence[tuple[str, str]] = ()) -> str:
+    """A SARIF 2.1.0 log with one run: the reported rules and one result per finding.
+
+    Columns count Unicode code points (``columnKind``), as the findings do.
+    """
+    reported = sorted({f.rule for f in findings})
+    index = {rule_id: i for i, rule_id in enumerate(reported)}
+    descriptors = [_sarif_rule(*rules[rule_id]) if rule_id in rules else {"id": rule_id} for rule_id in reported]
+    results = [_sarif_result(f, index[f.rule]) for f in findings]
+    invocation: dict[str, Any] = {"executionSuccessful": not problems}
+    if problems:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": message},
+             "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(path)}}}]}
+            for path, message in problems]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "opsc-terms",
+                "version": version,
+                "semanticVersion": version,
+                "informationUri": "https://github.com/opsc-terms/opsc-terms",
+                "rules": descriptors,
+            }},
+            "invocations": [invocation],
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _sarif_rule(pack: RulePack, rule: Rule) -> dict[str, Any]:
+    help_markdown = rule_markdown(pack, rule)
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.message},
+        "fullDescription": {"text": rule.rationale},
+        "help": {"text": help_markdown, "markdown": help_markdown},
+        "helpUri": rule_url(rule),
+        "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
+        "properties": {"tags": [rule.family, rule.category], "sources": list(rule.sources)},
+    }
+
+
+def _sarif_result(f: Finding, rule_index: int) -> dict[str, Any]:
+    region = {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column,
+              "charOffset": f.start, "charLength": f.end - f.start, "snippet": {"text": f.text}}
+    location = {"artifactLocation": {"uri": _uri(f.path or "-")}, "region": region}
+    result: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": _SARIF_LEVELS[f.severity],
+        "message": {"text": f.message},
+        "locations": [{"physicalLocation": location}],
+    }
+    if f.context is not None:
+        result["properties"] = {"context": f.context}
+    if f.fix is not None:
+        result["fixes"] = [{
+            "description": {"text": f"Replace “{f.text}” with “{f.fix}”."},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": _uri(f.path or "-")},
+                "replacements": [{"deletedRegion": {k: region[k] for k in ("startLine", "startColumn", "endLine",
+                                                                           "endColumn", "charOffset",
+                                                                           "charLength")},
+                                  "insertedContent": {"text": f.fix}}],
+            }],
+        }]
+    return result
+
+
+def _uri(path: str) -> str:
+    """A relative URI reference for a relative path; a file: URI for an absolute one."""
+    p = Path(path)
+    if p.is_absolute():
+        return p.as_uri()
+    return quote(p.as_posix())
