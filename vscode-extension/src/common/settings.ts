@@ -8,7 +8,8 @@ import { DEFAULT_LANGUAGES, SECTION } from './constants';
  * silently dropping it here.
  */
 export interface ServerSettings {
-    profile: string;
+    /** Left out unless the user chose one, so a project's configuration file can choose. */
+    profile?: string;
     select: string[];
     ignore: string[];
     severity: Record<string, string>;
@@ -47,11 +48,13 @@ function stringMap(value: unknown): Record<string, string> {
 export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettings {
     const config = vscode.workspace.getConfiguration(SECTION, scope);
     const interpreter = config.get<unknown>('interpreter');
-    const profile = config.get<unknown>('profile');
+    // `get` would answer the manifest's default; only a value the user set counts.
+    const inspected = config.inspect<unknown>('profile');
+    const profile = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
     const languages = config.get<unknown>('languages');
     return {
         interpreter: typeof interpreter === 'string' ? interpreter.trim() : '',
-        profile: typeof profile === 'string' && profile.trim() !== '' ? profile.trim() : 'default',
+        profile: typeof profile === 'string' && profile.trim() !== '' ? profile.trim() : undefined,
         select: stringList(config.get('select')),
         ignore: stringList(config.get('ignore')),
         severity: stringMap(config.get('severity')),

@@ -84,6 +84,11 @@ const vscodeFake = {
                     const full = `${section}.${key}`;
                     return fake.config.has(full) ? (fake.config.get(full) as T) : defaultValue;
                 },
+                // Whatever a test stored counts as set in the user settings.
+                inspect<T>(key: string) {
+                    const full = `${section}.${key}`;
+                    return { key: full, globalValue: fake.config.get(full) as T | undefined };
+                },
                 async update(key: string, value: unknown, target: number): Promise<void> {
                     record('configuration.update', `${section}.${key}`, value, target);
                     fake.config.set(`${section}.${key}`, value);

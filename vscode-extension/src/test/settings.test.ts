@@ -22,7 +22,7 @@ describe('settings', () => {
     it('falls back to the defaults when nothing is set', () => {
         assert.deepEqual(readSettings(), {
             interpreter: '',
-            profile: 'default',
+            profile: undefined,
             select: [],
             ignore: [],
             severity: {},
@@ -55,13 +55,24 @@ describe('settings', () => {
         assert.deepEqual(settings.severity, { 'child-prostitute': 'fatal' });
     });
 
+    it("sends no profile unless the user chose one, so the project's configuration file decides", () => {
+        assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(toServerSettings(readSettings())))).sort(), [
+            'ignore',
+            'languages',
+            'select',
+            'severity',
+        ]);
+        fake.config.set('opscTerms.profile', 'default');
+        assert.equal(readSettings().profile, 'default');
+    });
+
     it('uses the defaults for values of the wrong type', () => {
         fake.config.set('opscTerms.profile', 3);
         fake.config.set('opscTerms.select', 'child-prostitute');
         fake.config.set('opscTerms.severity', ['error']);
         fake.config.set('opscTerms.languages', 'markdown');
         const settings = readSettings();
-        assert.equal(settings.profile, 'default');
+        assert.equal(settings.profile, undefined);
         assert.deepEqual(settings.select, []);
         assert.deepEqual(settings.severity, {});
         assert.deepEqual(settings.languages, [...DEFAULT_LANGUAGES]);
