@@ -105,7 +105,7 @@ describe('the missing-package message', () => {
     });
 
     it('stores the interpreter picked in the file dialog when the Python extension is absent', async () => {
-        fake.workspaceFolders = [{ uri: Uri.file('/work/bills'), name: 'bills', index: 0 }];
+        fake.workspaceFolders = [{ uri: Uri.file('/home/ana/bills'), name: 'bills', index: 0 }];
         fake.nextChoice = Buttons.chooseInterpreter;
         fake.nextOpenDialog = [Uri.file('/opt/opsc/bin/python')];
         await showServerProblem(venv, { ok: false, kind: 'missing-package', detail: '' }, false);

@@ -46,8 +46,8 @@ describe('interpreter resolution order', () => {
     });
 
     it('uses the setting without the Python extension', async () => {
-        const result = await resolveInterpreter({ setting: '${workspaceFolder}/.venv/bin/python', workspaceFolder: '/work/bills' });
-        assert.deepEqual(result, { command: '/work/bills/.venv/bin/python', source: 'setting' });
+        const result = await resolveInterpreter({ setting: '${workspaceFolder}/.venv/bin/python', workspaceFolder: '/home/ana/bills' });
+        assert.deepEqual(result, { command: '/home/ana/bills/.venv/bin/python', source: 'setting' });
     });
 
     it('falls back to python3 on PATH (python on Windows)', async () => {

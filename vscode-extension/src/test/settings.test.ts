@@ -99,12 +99,12 @@ describe('settings to server options', () => {
     beforeEach(() => fake.reset());
 
     it('starts the server module with the chosen interpreter', () => {
-        const executable = serverExecutable({ command: '/opt/venv/bin/python', source: 'setting' }, '/work/bills', {
+        const executable = serverExecutable({ command: '/opt/venv/bin/python', source: 'setting' }, '/home/ana/bills', {
             PATH: '/usr/bin',
         });
         assert.equal(executable.command, '/opt/venv/bin/python');
         assert.deepEqual(executable.args, ['-m', 'opsc_terms.lsp_server']);
-        assert.equal(executable.options?.cwd, '/work/bills');
+        assert.equal(executable.options?.cwd, '/home/ana/bills');
         assert.deepEqual(executable.options?.env, { PATH: '/usr/bin', PYTHONUTF8: '1', PYTHONUNBUFFERED: '1' });
     });
 
