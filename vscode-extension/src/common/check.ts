@@ -35,7 +35,8 @@ export function classifyImportCheck(outcome: RunOutcome): CheckResult {
             return { ok: false, kind: 'no-server-module', detail: lastLine };
         }
     }
-    return { ok: false, kind: 'import-error', detail: lastLine || outcome.error.message };
+    // The whole traceback goes into the detail: the log is where it gets read.
+    return { ok: false, kind: 'import-error', detail: stderr || outcome.error.message };
 }
 
 /** Run the import check with a time limit; the server is only started when it passes. */
@@ -102,11 +103,13 @@ export function problemMessage(interpreter: Interpreter, result: Exclude<CheckRe
                 install,
             };
         }
-        case 'import-error':
+        case 'import-error': {
+            const lastLine = result.detail.trim().split(/\r?\n/).pop();
             return {
                 message:
-                    `The opsc-terms language server failed to load in ${where}: ${result.detail}. ` +
+                    `The opsc-terms language server failed to load in ${where}: ${lastLine}. ` +
                     'See the output for details.',
             };
+        }
     }
 }

@@ -33,12 +33,14 @@ describe('import check', () => {
         });
         const noServer = "ModuleNotFoundError: No module named 'opsc_terms.lsp_server'";
         assert.deepEqual(classifyImportCheck(failure(noServer)), { ok: false, kind: 'no-server-module', detail: noServer });
-        const brokenDependency = "ModuleNotFoundError: No module named 'pygls'";
-        assert.deepEqual(classifyImportCheck(failure(brokenDependency)), {
-            ok: false,
-            kind: 'import-error',
-            detail: brokenDependency,
-        });
+        const brokenDependency = "Traceback (most recent call last):\nModuleNotFoundError: No module named 'pygls'";
+        const broken = classifyImportCheck(failure(brokenDependency));
+        assert.deepEqual(broken, { ok: false, kind: 'import-error', detail: brokenDependency });
+        assert.equal(
+            problemMessage(venv, broken as Exclude<typeof broken, { ok: true }>).message,
+            'The opsc-terms language server failed to load in /home/ana/.venv/bin/python (from the opscTerms.interpreter ' +
+                "setting): ModuleNotFoundError: No module named 'pygls'. See the output for details.",
+        );
     });
 
     describe('with real processes', { skip: process.platform === 'win32' }, () => {
