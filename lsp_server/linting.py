@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import queue
+import threading
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SOURCE = "opsc-terms"
 _SEVERITY = {
@@ -126,6 +129,39 @@ def lint(snapshot: Snapshot, settings: EditorSettings, checkers: CheckerPool,
             resolved.problems)
 
 
+class Worker:
+    """One thread that runs checks in the order they were submitted.
+
+    Not a ThreadPoolExecutor: Python waits for its threads when the process ends, so a
+    client that says "exit" in the middle of the check of a long document would wait for
+    the check to finish. This thread is a daemon and ends with the process.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]] | None] = \
+            queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._work, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        future: Future[T] = Future()
+        self._queue.put((future, fn, args))
+        return future
+
+    def shutdown(self) -> None:
+        self._queue.put(None)
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            future, fn, args = item
+            if not future.set_running_or_notify_cancel():  # cancelled while it waited
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+
 class Linter:
     """Schedules checks of open documents and keeps their latest current result."""
 
@@ -136,10 +172,10 @@ class Linter:
         self.checkers = CheckerPool()
         self.pull = False  # the client pulls diagnostics (textDocument/diagnostic); else we push
         self.generation = 0
-        self.session = uuid.uuid4().hex[:8]
+        self.instance = uuid.uuid4().hex[:8]  # result ids from an earlier server never match
         self._states: dict[str, _State] = {}
         self._positions: dict[str, PositionMap] = {}
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsc-terms-check")
+        self._worker = Worker("opsc-terms-check")
 
     # ---- scheduling
 
@@ -168,16 +204,15 @@ class Linter:
 
     async def invalidate(self, paths: Iterable[Path]) -> None:
         """Forget configuration that depends on ``paths``, then re-check everything."""
-        loop = asyncio.get_running_loop()
         # On the worker, after the checks already queued: the pool belongs to the worker.
-        await loop.run_in_executor(self._executor, self.checkers.invalidate, list(paths))
+        await asyncio.wrap_future(self._worker.submit(self.checkers.invalidate, list(paths)))
         self.schedule_all()
 
     def shutdown(self) -> None:
         for state in self._states.values():
             if state.task is not None:
                 state.task.cancel()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._worker.shutdown()
 
     # ---- results
 
@@ -245,10 +280,9 @@ class Linter:
         if snapshot is None:
             return
         generation = self.generation
-        loop = asyncio.get_running_loop()
         try:
-            result, problems = await loop.run_in_executor(self._executor, lint, snapshot, self.settings,
-                                                          self.checkers, generation)
+            result, problems = await asyncio.wrap_future(
+                self._worker.submit(lint, snapshot, self.settings, self.checkers, generation))
         except asyncio.CancelledError:
             raise
         except Exception as exc:

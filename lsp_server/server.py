@@ -284,7 +284,7 @@ async def document_diagnostic(ls: OpscLanguageServer,
     result = await ls.linter.current(params.text_document.uri)
     if result is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    result_id = f"{ls.linter.session}:{result.result_id}"
+    result_id = f"{ls.linter.instance}:{result.result_id}"
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
     return types.RelatedFullDocumentDiagnosticReport(items=list(result.diagnostics), result_id=result_id)

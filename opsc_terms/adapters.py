@@ -24,7 +24,7 @@ import contextlib
 import html as html_lib
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from html.parser import HTMLParser
@@ -519,6 +519,9 @@ class _MarkdownInline:
     def text_token(self, value: str) -> None:
         """Advance over a text token whose value has escapes and entities decoded."""
         c, p, i = self.content, self.p, 0
+        if c.startswith(value, p):  # the common case: no escapes or entities
+            self.p = p + len(value)
+            return
         while i < len(value):
             if p >= len(c):
                 raise _Lost
@@ -742,12 +745,13 @@ _RST_TITLE_ARG = frozenset({"admonition", "topic", "sidebar", "rubric", "table",
 _RST_PROSE_ROLES = frozenset({"emphasis", "strong", "sub", "subscript", "sup", "superscript",
                               "title-reference", "title", "t", "abbr", "term", "dfn", "guilabel"})
 _RST_INLINE_RE = re.compile(
-    r"(?P<literal>``.+?``)"
+    r"(?=[`:_|\[*])"  # every construct starts with one of these: lets the scan skip spaces fast
+    r"(?:(?P<literal>``.+?``)"
     r"|(?P<interp>(?P<pre>:[A-Za-z][\w.:+-]*:)?_?`(?P<body>[^`]+)`(?P<post>:[A-Za-z][\w.:+-]*:)?(?P<link>__?)?)"
     r"|(?P<subst>(?<![\w|])\|[^\s|](?:[^|]*[^\s|])?\|(?:__?)?(?![\w|]))"
     r"|(?P<footnote>\[(?:#[\w-]*|\*|\d+|[A-Za-z][\w.-]*)\]_)"
     r"|(?P<emph>(?<![\w*\\])\*\*?(?=[^\s*])|(?<=[^\s*\\])\*\*?(?![\w*]))"
-    r"|(?P<refname>(?<=\w)__?(?=[\s.,;:!?)\]'\"]|$))",
+    r"|(?P<refname>(?<=\w)__?(?=[\s.,;:!?)\]'\"]|$)))",
     re.DOTALL,
 )
 _RST_TITLED_RE = re.compile(r"(?s)(.*?\S)\s*<([^<>]+)>\s*$")
@@ -1166,10 +1170,3 @@ ADAPTERS: dict[str, Callable[[str], Prose]] = {
     "latex": latex,
 }
 FORMATS = (*ADAPTERS, "docx")
-
-
-def iter_directives(prose: Prose) -> Iterator[tuple[int, Directive]]:
-    """(line, directive) pairs: where each suppression comment ends, for editors and reports."""
-    lines = LineIndex(prose.text)
-    for d in prose.directives:
-        yield lines.position(d.offset)[0], d

@@ -21,7 +21,16 @@ from typing import IO, Any, NoReturn
 import click
 
 from . import __version__, get_checker
-from .config import Config, ConfigError, ConfigResolver, Discovered, PathProblem, discover, selector_error
+from .config import (
+    Config,
+    ConfigError,
+    ConfigResolver,
+    Discovered,
+    PathProblem,
+    config_error,
+    discover,
+    selector_error,
+)
 from .findings import Finding, sort_findings
 from .ruleset import SEVERITY_RANK, RuleLoadError, RulePack
 from .runner import FileResult, Task, process, write_atomic
@@ -182,6 +191,7 @@ def _collect(paths: Sequence[Path], resolver: ConfigResolver, *, mode: str, unsa
     problems: list[tuple[str, str]] = []
     common = {"mode": mode, "unsafe": unsafe, "want_lines": want_lines, "want_context": want_context}
     items: Sequence[Path] = paths or (Path("-"),)
+    seen: set[str] = set()  # a file named twice, or inside two named folders, is checked once
     try:
         for item in items:
             if str(item) == "-":
@@ -192,7 +202,8 @@ def _collect(paths: Sequence[Path], resolver: ConfigResolver, *, mode: str, unsa
                 if isinstance(found, PathProblem):
                     problems.append((found.shown, found.message))
                     click.echo(f"opsc-terms: {found.shown}: {found.message}", err=True)
-                else:
+                elif (real := os.path.realpath(found.path)) not in seen:
+                    seen.add(real)
                     tasks.append(_file_task(found, **common))
     except ConfigError as exc:
         raise Fatal(str(exc)) from None
@@ -240,7 +251,7 @@ def _validate(tasks: Sequence[Task], resolver: ConfigResolver,
         except ValueError as exc:
             if overrides.get("profile") or config.path is None:
                 raise Fatal(str(exc)) from None
-            raise Fatal(str(ConfigError(str(config.path), str(exc), key="profile"))) from None
+            raise Fatal(str(config_error(config, "profile", str(exc)))) from None
         for rule in checker.pack.rules:
             rules.setdefault(rule.id, (checker.pack, rule))
     for loaded in resolver.loaded():

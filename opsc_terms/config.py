@@ -10,6 +10,7 @@ check, each with its configuration: folders are walked with the configuration's
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -110,8 +111,11 @@ def load_config(path: Path) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(shown, f"invalid TOML: {getattr(exc, 'msg', exc)}",
-                          line=getattr(exc, "lineno", None)) from None
+        # Python 3.11 only puts the position in the message: "... (at line 3, column 9)".
+        position = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        line = getattr(exc, "lineno", None) or (int(position.group(1)) if position else None)
+        message = getattr(exc, "msg", None) or (str(exc)[:position.start()].strip() if position else str(exc))
+        raise ConfigError(shown, f"invalid TOML: {message}", line=line) from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("opsc-terms", {})
         prefix = "tool.opsc-terms."
@@ -161,13 +165,16 @@ def config_from_mapping(table: Mapping[str, Any], *, base: Path | None = None, s
             raise fail("severity", "must be a table of rule-id = \"error\" | \"warning\" | \"info\"")
         for rule_id, level in sev.items():
             if level not in SEVERITIES:
-                raise fail("severity", f"{rule_id} = {level!r}: must be one of {', '.join(SEVERITIES)}")
+                raise ConfigError(shown, f"{rule_id} = {level!r}: must be one of {', '.join(SEVERITIES)}",
+                                  key=prefix + "severity", line=_line_of(text, rule_id) or _line_of(text, "severity"))
         values["severity"] = tuple(sorted((str(k), cast(Severity, v)) for k, v in sev.items()))
     return Config(path=path, **values)
 
 
 def _line_of(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    # `key = ...`, or a table header such as `[severity]` / `[tool.opsc-terms.severity]`.
+    pattern = re.compile(rf"^[ \t]*(?:[\"']?{re.escape(key)}[\"']?\s*=|\[(?:tool\.opsc-terms\.)?{re.escape(key)}\])",
+                         re.MULTILINE)
     m = pattern.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
@@ -184,19 +191,30 @@ def validate_selectors(config: Config, rules: Iterable[Rule]) -> list[str]:
 
 def selector_error(config: Config, rules: Iterable[Rule]) -> ConfigError | None:
     """A ConfigError naming the first selector of a configuration file that matches no rule."""
+    rules = list(rules)
     unknown = validate_selectors(config, rules)
     if not unknown or config.path is None:
         return None
     selector = unknown[0]
     key = next(k for k, values in (("select", config.select), ("ignore", config.ignore),
                                    ("severity", tuple(k for k, _ in config.severity))) if selector in values)
+    names = sorted({r.id for r in rules} | {r.family for r in rules})
+    hint = difflib.get_close_matches(selector, names, n=1)
+    message = f"unknown rule or family {selector!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+    return config_error(config, key, message, line_key=selector if key == "severity" else key)
+
+
+def config_error(config: Config, key: str, message: str, *, line_key: str | None = None) -> ConfigError:
+    """A ConfigError about ``key`` of a loaded configuration, with the line where it is set."""
+    path = config.path
+    if path is None:
+        return ConfigError("<settings>", message, key=key)
     try:
-        text = config.path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         text = ""
-    prefix = "tool.opsc-terms." if config.path.name == "pyproject.toml" else ""
-    line = _line_of(text, selector) if key == "severity" else _line_of(text, key)
-    return ConfigError(str(config.path), f"unknown rule or family {selector!r}", key=prefix + key, line=line)
+    prefix = "tool.opsc-terms." if path.name == "pyproject.toml" else ""
+    return ConfigError(str(path), message, key=prefix + key, line=_line_of(text, line_key or key))
 
 
 # --------------------------------------------------------------------------- discovery
@@ -254,13 +272,21 @@ class ConfigResolver:
         for name in CONFIG_FILES:
             candidate = folder / name
             if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
-                found = candidate
+                found = _shown(candidate)
                 break
         else:
             if folder.parent != folder:
                 found = self._config_file(folder.parent)
         self._files[folder] = found
         return found
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working folder when it lies inside it (for messages)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def _absolute(path: Path) -> Path:

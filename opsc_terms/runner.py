@@ -21,6 +21,7 @@ from .adapters import Prose, adapt, check_prose, crosses_markup, format_for
 from .baseline import context_of
 from .config import Config
 from .findings import Finding, apply_fixes
+from .text import LineIndex
 
 # Byte order marks, longest first: a UTF-32 LE mark starts like a UTF-16 LE one.
 _BOMS = (
@@ -163,8 +164,8 @@ def _run(task: Task, data: bytes, result: FileResult) -> None:
             findings, prose = _fix(task, source, prose, findings, result)
     result.findings = findings
     if task.want_lines:
-        lines = prose.text.split("\n")
-        result.lines = {f.line: lines[f.line - 1] for f in findings}
+        starts = [*LineIndex(prose.text).starts, len(prose.text) + 1]
+        result.lines = {f.line: prose.text[starts[f.line - 1]:starts[f.line] - 1].rstrip("\r") for f in findings}
     if task.want_context:
         result.contexts = [context_of(prose.text, f.start, f.end) for f in findings]
 

@@ -206,7 +206,9 @@ class Prefilter:
 
     def __init__(self, forms: Iterable[str]) -> None:
         self.forms = frozenset(f.lower() for f in forms if f)
-        alternation = "|".join(re.escape(f) for f in sorted(self.forms, key=len, reverse=True))
+        # A trie-shaped pattern: Python's re tries a flat alternation word by word at every
+        # position, which made this scan the slowest part of checking a large clean file.
+        alternation = _trie_pattern(self.forms)
         self._words = re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE) if self.forms else None
         self._split = re.compile(rf"(\w+)[{_HYPHENS}\u00ad][ \t]*\r?\n[ \t]*(\w+)|(\w*)[{_INVISIBLE}]+(\w+)")
         self._form_re = re.compile(rf"(?:{alternation})", re.IGNORECASE) if self.forms else None
@@ -229,6 +231,28 @@ class Prefilter:
 
     def candidate_blocks(self, source: str, blocks: Iterable[Span]) -> list[Span]:
         return [b for b in blocks if self.search(source, b[0], b[1])]
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching exactly ``words``, with shared prefixes factored out."""
+    root: _Trie = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: _Trie) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
 
 
 def word_forms(word: str) -> set[str]:

@@ -93,6 +93,13 @@ def _open(data: bytes) -> Any:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise WordError("not a Word document (.docx files are ZIP archives; this one is not)")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise WordError(f"a damaged Word document ({exc})") from None
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise WordError("not a Word document (a ZIP archive without word/document.xml)")
+    try:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError as exc:  # pragma: no cover - a dependency of the package

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_lsp
-from lsp_support import SERVER_COMMAND, Session, TestClient, make_client
+from lsp_support import SERVER_COMMAND, Editor, TestClient, make_client
 from pytest_lsp import ClientServerConfig
 
 # Every end-to-end test runs as each of these clients drives a server: VS Code 1.65
@@ -24,8 +24,8 @@ async def lsp_client(request: pytest.FixtureRequest, lsp_client: TestClient) -> 
 
 
 @pytest.fixture
-def session(lsp_client: TestClient) -> Session:
-    return Session(lsp_client)
+def editor(lsp_client: TestClient) -> Editor:
+    return Editor(lsp_client)
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client))
@@ -37,5 +37,5 @@ async def pull_client(lsp_client: TestClient) -> AsyncIterator[None]:
 
 
 @pytest.fixture
-def pull_session(pull_client: TestClient) -> Session:
-    return Session(pull_client)
+def pull_editor(pull_client: TestClient) -> Editor:
+    return Editor(pull_client)

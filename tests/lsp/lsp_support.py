@@ -154,7 +154,7 @@ async def eventually(predicate: Any, what: str) -> None:
         await asyncio.sleep(0.01)
 
 
-class Session:
+class Editor:
     """Drives one server through a client's capability set, tracking document text."""
 
     def __init__(self, client: TestClient) -> None:
@@ -253,7 +253,7 @@ class Session:
         return [a for a in result or [] if isinstance(a, types.CodeAction)]
 
     def apply(self, uri: str, edit: types.WorkspaceEdit | None) -> str:
-        """The document's text after a workspace edit (the session's copy is not changed)."""
+        """The document's text after a workspace edit (the editor's copy is not changed)."""
         assert edit is not None
         return apply_edits(self.text(uri), edits_for(edit, uri), self.encoding)
 

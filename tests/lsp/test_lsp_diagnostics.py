@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lsp_support import Session
+from lsp_support import Editor
 from lsprotocol import types
 
 import opsc_terms
@@ -19,12 +19,12 @@ def expected_spans(text: str) -> list[tuple[str, int, int]]:
     return sorted((f.rule, f.start, f.end) for f in opsc_terms.check(text))
 
 
-async def test_open_reports_each_finding_with_its_rule_and_fix(session: Session, tmp_path: Path) -> None:
-    await session.initialize(root=tmp_path)
-    uri = session.open(tmp_path / "news.txt", SENTENCE)
-    [diagnostic] = await session.diagnostics(uri)
+async def test_open_reports_each_finding_with_its_rule_and_fix(editor: Editor, tmp_path: Path) -> None:
+    await editor.initialize(root=tmp_path)
+    uri = editor.open(tmp_path / "news.txt", SENTENCE)
+    [diagnostic] = await editor.diagnostics(uri)
 
-    assert session.spans(uri, [diagnostic]) == [("child-prostitute", 21, 38)]
+    assert editor.spans(uri, [diagnostic]) == [("child-prostitute", 21, 38)]
     assert diagnostic.source == "opsc-terms"
     assert diagnostic.severity == types.DiagnosticSeverity.Error
     assert diagnostic.code == "child-prostitute"
@@ -38,97 +38,97 @@ async def test_open_reports_each_finding_with_its_rule_and_fix(session: Session,
     }
 
 
-async def test_edits_are_rechecked(session: Session, tmp_path: Path) -> None:
-    await session.initialize(root=tmp_path)
-    uri = session.open(tmp_path / "news.txt", SENTENCE + "\n")
-    assert len(await session.diagnostics(uri)) == 1
+async def test_edits_are_rechecked(editor: Editor, tmp_path: Path) -> None:
+    await editor.initialize(root=tmp_path)
+    uri = editor.open(tmp_path / "news.txt", SENTENCE + "\n")
+    assert len(await editor.diagnostics(uri)) == 1
 
-    text = session.text(uri)
-    session.edit(uri, len(text), len(text), "Viewers of child pornography were arrested.\n")
-    assert session.spans(uri, await session.diagnostics(uri)) == expected_spans(session.text(uri))
-    assert len(await session.diagnostics(uri)) == 2
+    text = editor.text(uri)
+    editor.edit(uri, len(text), len(text), "Viewers of child pornography were arrested.\n")
+    assert editor.spans(uri, await editor.diagnostics(uri)) == expected_spans(editor.text(uri))
+    assert len(await editor.diagnostics(uri)) == 2
 
-    start = session.text(uri).index("child prostitutes")
-    session.edit(uri, start, start + len("child prostitutes"), "children exploited in prostitution")
-    assert [d.code for d in await session.diagnostics(uri)] == ["child-pornography"]
+    start = editor.text(uri).index("child prostitutes")
+    editor.edit(uri, start, start + len("child prostitutes"), "children exploited in prostitution")
+    assert [d.code for d in await editor.diagnostics(uri)] == ["child-pornography"]
 
 
-async def test_ranges_count_in_the_negotiated_encoding(session: Session, tmp_path: Path) -> None:
-    await session.initialize(root=tmp_path)
-    expected_encoding = "utf-8" if session.client_name == "neovim" else "utf-16"
-    assert session.encoding == expected_encoding
+async def test_ranges_count_in_the_negotiated_encoding(editor: Editor, tmp_path: Path) -> None:
+    await editor.initialize(root=tmp_path)
+    expected_encoding = "utf-8" if editor.client_name == "neovim" else "utf-16"
+    assert editor.encoding == expected_encoding
 
     # Astral characters (two UTF-16 units, four UTF-8 bytes) and a form feed, which LSP
     # does not count as a line break, before the terms.
     text = "📰👩‍👧 Report:\fpage 2 🚨 child prostitutes\r\nand 🎥 child pornography 🚫."
-    uri = session.open(tmp_path / "emoji.txt", text)
-    diagnostics = await session.diagnostics(uri)
-    assert session.spans(uri, diagnostics) == expected_spans(text)
+    uri = editor.open(tmp_path / "emoji.txt", text)
+    diagnostics = await editor.diagnostics(uri)
+    assert editor.spans(uri, diagnostics) == expected_spans(text)
 
     by_rule = {d.code: d.range for d in diagnostics}
-    units = {"utf-16": (26, 43, 7, 24), "utf-8": (36, 53, 9, 26)}[session.encoding]
+    units = {"utf-16": (26, 43, 7, 24), "utf-8": (36, 53, 9, 26)}[editor.encoding]
     assert by_rule["child-prostitute"] == types.Range(start=types.Position(line=0, character=units[0]),
                                                       end=types.Position(line=0, character=units[1]))
     assert by_rule["child-pornography"] == types.Range(start=types.Position(line=1, character=units[2]),
                                                        end=types.Position(line=1, character=units[3]))
 
     # An incremental edit after the emoji lands where the client meant it.
-    at = session.text(uri).index("child pornography")
-    session.edit(uri, at, at, "so-called ")
-    diagnostics = await session.diagnostics(uri)
-    assert session.spans(uri, diagnostics) == expected_spans(session.text(uri))
+    at = editor.text(uri).index("child pornography")
+    editor.edit(uri, at, at, "so-called ")
+    diagnostics = await editor.diagnostics(uri)
+    assert editor.spans(uri, diagnostics) == expected_spans(editor.text(uri))
 
 
-async def test_close_clears_the_diagnostics(session: Session, tmp_path: Path) -> None:
-    await session.initialize(root=tmp_path)
-    uri = session.open(tmp_path / "news.txt", SENTENCE)
-    assert await session.diagnostics(uri)
-    published = len(session.recorded.published[uri])
-    session.close(uri)
-    assert await session.republished(uri, published) == []
+async def test_close_clears_the_diagnostics(editor: Editor, tmp_path: Path) -> None:
+    await editor.initialize(root=tmp_path)
+    uri = editor.open(tmp_path / "news.txt", SENTENCE)
+    assert await editor.diagnostics(uri)
+    published = len(editor.recorded.published[uri])
+    editor.close(uri)
+    assert await editor.republished(uri, published) == []
 
 
-async def test_a_burst_of_edits_ends_with_the_final_text(session: Session, tmp_path: Path) -> None:
-    await session.initialize(root=tmp_path)
-    uri = session.open(tmp_path / "draft.txt", "")
+async def test_a_burst_of_edits_ends_with_the_final_text(editor: Editor, tmp_path: Path) -> None:
+    await editor.initialize(root=tmp_path)
+    uri = editor.open(tmp_path / "draft.txt", "")
     words = ["Police ", "found ", "a ", "child ", "prostitute ", "and ", "images ", "of ", "child ",
              "pornography. "]
     for i in range(200):
         # Typing, with a term appearing and disappearing along the way.
-        text = session.text(uri)
+        text = editor.text(uri)
         if i % 50 == 20:
-            session.edit(uri, 0, len(text), "")
+            editor.edit(uri, 0, len(text), "")
         else:
-            session.edit(uri, len(text), len(text), words[i % len(words)])
-    final = session.text(uri)
-    assert session.version(uri) == 201
+            editor.edit(uri, len(text), len(text), words[i % len(words)])
+    final = editor.text(uri)
+    assert editor.version(uri) == 201
 
-    diagnostics = await session.diagnostics(uri)
-    assert session.spans(uri, diagnostics) == expected_spans(final)
+    diagnostics = await editor.diagnostics(uri)
+    assert editor.spans(uri, diagnostics) == expected_spans(final)
     assert diagnostics  # the final text does hold terms
-    versions = [p.version for p in session.recorded.published.get(uri, [])]
+    versions = [p.version for p in editor.recorded.published.get(uri, [])]
     assert versions == sorted(versions), "a result for an older version was published after a newer one"
     assert versions[-1] == 201
 
 
-async def test_languages_outside_the_setting_are_not_checked(session: Session, tmp_path: Path) -> None:
-    await session.initialize({"languages": ["plaintext", "asciidoc"]}, root=tmp_path)
-    python = session.open(tmp_path / "script.py", f"# {SENTENCE}\n", language="python")
-    asciidoc = session.open(tmp_path / "doc.adoc", f"= Title\n\n{SENTENCE}\n", language="asciidoc")
-    markdown = session.open(tmp_path / "doc.md", SENTENCE, language="markdown")
-    assert await session.diagnostics(python) == []
-    assert [d.code for d in await session.diagnostics(asciidoc)] == ["child-prostitute"]
-    assert await session.diagnostics(markdown) == []
+async def test_languages_outside_the_setting_are_not_checked(editor: Editor, tmp_path: Path) -> None:
+    await editor.initialize({"languages": ["plaintext", "asciidoc"]}, root=tmp_path)
+    python = editor.open(tmp_path / "script.py", f"# {SENTENCE}\n", language="python")
+    asciidoc = editor.open(tmp_path / "doc.adoc", f"= Title\n\n{SENTENCE}\n", language="asciidoc")
+    markdown = editor.open(tmp_path / "doc.md", SENTENCE, language="markdown")
+    assert await editor.diagnostics(python) == []
+    assert [d.code for d in await editor.diagnostics(asciidoc)] == ["child-prostitute"]
+    assert await editor.diagnostics(markdown) == []
 
 
-async def test_markup_is_read_with_the_command_line_adapters(session: Session, tmp_path: Path) -> None:
-    await session.initialize(root=tmp_path)
+async def test_markup_is_read_with_the_command_line_adapters(editor: Editor, tmp_path: Path) -> None:
+    await editor.initialize(root=tmp_path)
     markdown = ("---\ntitle: child prostitutes\n---\n# 🚨 Raid\n\nPolice found *child prostitutes*.\n\n"
                 "```\nchild pornography\n```\n\nSearch for `child pornography` returned [child pornography]"
                 "(https://example.org/child-pornography).\n")
     html = "<p title='child prostitutes'>Police found <b>child</b> prostitutes.</p><!-- child pornography -->\n"
     for language, name, text in (("markdown", "raid.md", markdown), ("html", "raid.html", html)):
-        uri = session.open(tmp_path / name, text, language=language)
+        uri = editor.open(tmp_path / name, text, language=language)
         expected = sorted((f.rule, f.start, f.end) for f in check_prose(get_checker(), adapt(text, language)))
         assert expected, language
-        assert session.spans(uri, await session.diagnostics(uri)) == expected
+        assert editor.spans(uri, await editor.diagnostics(uri)) == expected
