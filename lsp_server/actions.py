@@ -192,10 +192,13 @@ def finding_at(result: LintResult, offset: int, text: str) -> int | None:
     """The finding under ``offset`` in ``text``, the narrowest when several overlap.
 
     ``text`` may be newer than the result (the check of the latest edit is still due);
-    a finding counts only where its span still holds the reported words.
+    a finding counts only where its span still holds the reported words. A cursor right
+    after the term still counts (editors leave it there when they reveal a problem), but
+    a finding that starts at the cursor wins over one that ends there.
     """
-    hits = [i for i, f in enumerate(result.findings) if f.start <= offset < f.end and text[f.start:f.end] == f.text]
-    return min(hits, key=lambda i: result.findings[i].end - result.findings[i].start) if hits else None
+    hits = [i for i, f in enumerate(result.findings) if f.start <= offset <= f.end and text[f.start:f.end] == f.text]
+    return min(hits, key=lambda i: (offset == result.findings[i].end,
+                                    result.findings[i].end - result.findings[i].start)) if hits else None
 
 
 def explanation(result: LintResult, index: int) -> str:

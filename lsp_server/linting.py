@@ -94,12 +94,21 @@ def document_format(language_id: str) -> str:
     return format_for(language_id) or "text"
 
 
+def severity_of(finding: Finding) -> types.DiagnosticSeverity:
+    """Occurrences that need no change (a title, a quoted mention, legal text) are hints:
+    editors show them faintly and keep them out of problem lists, so only real problems
+    compete for attention. A plain use keeps the rule's severity, info included."""
+    if finding.context is not None:
+        return types.DiagnosticSeverity.Hint
+    return _SEVERITY[finding.severity]
+
+
 def to_diagnostic(finding: Finding, checker: Checker, positions: PositionMap) -> types.Diagnostic:
     rule = checker.pack.rule(finding.rule)
     return types.Diagnostic(
         range=positions.range(finding.start, finding.end),
         message=finding.message,
-        severity=_SEVERITY[finding.severity],
+        severity=severity_of(finding),
         code=finding.rule,
         code_description=types.CodeDescription(href=rule_url(rule)),
         source=SOURCE,

@@ -159,3 +159,14 @@ def test_organisation_rules_extend_the_pack(tmp_path: Path) -> None:
     extra = _family(tmp_path, "org.toml", GOOD_RULE)
     findings = opsc_terms.check("This orgterm is wrong.", config=Config(extend_rules=(extra,)))
     assert [(f.rule, f.fix) for f in findings] == [("org-term", "other word")]
+
+
+def test_every_language_folder_is_packaged() -> None:
+    """A rules/<lang>/ folder missing from pyproject's packages would not be installed from a wheel."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    packages = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    languages = [p.name for p in (root / "rules").iterdir() if p.is_dir() and not p.name.startswith(("_", "."))]
+    assert languages
+    assert all(f"opsc_terms.rules.{lang}" in packages for lang in languages)

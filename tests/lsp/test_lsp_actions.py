@@ -180,6 +180,9 @@ async def test_explain_commands(editor: Editor, tmp_path: Path) -> None:
     at = editor.text(uri).index("pornography")
     found = await editor.command("opscTerms.explainAt", uri, {"line": 2, "character": at - TEXT.rindex("\n", 0, at)})
     assert found == {"rule": "child-pornography", "markdown": markdown}
+    # Right after the term, where an editor leaves the cursor when it reveals the problem.
+    after = at + len("pornography") - (TEXT.rindex("\n", 0, at) + 1)
+    assert await editor.command("opscTerms.explainAt", uri, {"line": 2, "character": after}) == found
     assert await editor.command("opscTerms.explainAt", uri, {"line": 2, "character": 0}) is None
 
 

@@ -38,6 +38,19 @@ async def test_open_reports_each_finding_with_its_rule_and_fix(editor: Editor, t
     }
 
 
+async def test_occurrences_that_need_no_change_are_hints(editor: Editor, tmp_path: Path) -> None:
+    await editor.initialize(root=tmp_path)
+    text = ("The Optional Protocol on the sale of children, child prostitution and child pornography "
+            "asks us to drop the term “child pornography”; police still found child pornography.\n")
+    uri = editor.open(tmp_path / "bill.md", text)
+    diagnostics = sorted(await editor.diagnostics(uri), key=lambda d: (d.range.start.line, d.range.start.character))
+    # The title is not reported at all; the mention is a hint; the plain use keeps its severity.
+    assert [(d.code, d.severity) for d in diagnostics] == [
+        ("child-pornography", types.DiagnosticSeverity.Hint),
+        ("child-pornography", types.DiagnosticSeverity.Error),
+    ]
+
+
 async def test_edits_are_rechecked(editor: Editor, tmp_path: Path) -> None:
     await editor.initialize(root=tmp_path)
     uri = editor.open(tmp_path / "news.txt", SENTENCE + "\n")
