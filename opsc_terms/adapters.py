@@ -23,11 +23,13 @@ from __future__ import annotations
 import contextlib
 import html as html_lib
 import re
+import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .findings import Finding
@@ -333,7 +335,100 @@ def markdown(text: str) -> Prose:
     Prose: paragraphs, headings, list items, block quotes, table cells, link text and image
     descriptions. Skipped: code spans and blocks, autolinks, link and image destinations,
     HTML comments and tags (the visible text of HTML blocks is checked), front matter.
+
+    The document is parsed in chunks that start where CommonMark starts a new top-level
+    block, and each chunk's result is cached by its text: an editor re-parses only the
+    chunk an edit touched, not a whole long document.
     """
+    chunks, definitions = _markdown_chunks(text)
+    if len(chunks) == 1:
+        return _markdown_chunk(text)
+    regions: list[Span] = []
+    masks: list[Span] = []
+    directives: list[Directive] = []
+    comment = COMMENTS.get("markdown")
+    # Link reference definitions apply to the whole document: each chunk is parsed with
+    # all of them after it, and only what falls inside the chunk is kept.
+    suffix = "\n\n" + "\n".join(definitions) + "\n" if definitions else ""
+    for start, end in chunks:
+        length = end - start
+        part = _markdown_chunk(text[start:end] + suffix) if suffix else _markdown_chunk(text[start:end])
+        regions.extend((s + start, min(e, length) + start) for s, e in part.regions if s < length)
+        masks.extend((s + start, min(e, length) + start) for s, e in part.masks if s < length)
+        directives.extend(replace(d, offset=d.offset + start) for d in part.directives if d.offset <= length)
+        comment = part.comment
+    # Masks are widened over whitespace on the whole text, as a single parse would.
+    return Prose(text, tuple(regions), _finish_masks(text, masks), tuple(directives), "markdown", comment)
+
+
+_FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_RAW_HTML_OPEN_RE = re.compile(r" {0,3}<(script|pre|style|textarea|!--)", re.IGNORECASE)
+_RAW_HTML_CLOSE = {"script": "</script>", "pre": "</pre>", "style": "</style>", "textarea": "</textarea>",
+                   "!--": "-->"}
+_CHUNK_MAX = 16_000
+
+
+_DEFINITION_RE = re.compile(r" {0,3}\[(?:[^\]\\]|\\.)+\]:")
+
+
+def _markdown_chunks(text: str) -> tuple[list[Span], list[str]]:
+    """Where the document can be cut without changing how any part of it parses.
+
+    A cut goes before an unindented line that follows a blank line (nothing in CommonMark
+    carries across that, except inside fenced code, raw HTML blocks and front matter,
+    which are never cut). Of those places, a cut is taken where a hash of the next line
+    says so (or when a chunk grows long), so the cuts depend on the text around them and
+    stay put when the document is edited elsewhere. Also returns the document's link
+    reference definitions, which belong to every chunk.
+    """
+    if len(text) < _CHUNK_MAX:
+        return [(0, len(text))], []
+    cuts = [0]
+    definitions: list[str] = []
+    start = _front_matter_end(text)
+    fence: str | None = None
+    raw_close: str | None = None
+    previous_blank = True  # the document's start counts as a block boundary
+    previous_definition = False
+    for line_start, line_end in _line_spans(text):
+        if line_start < start:
+            continue
+        line = text[line_start:line_end]
+        if fence is not None:
+            stripped = line.strip()
+            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+                fence = None
+            previous_blank = False
+            continue
+        if raw_close is not None:
+            if raw_close in line.lower():
+                raw_close = None
+            previous_blank = False
+            continue
+        blank = not line.strip()
+        # A definition cannot interrupt a paragraph: it opens a block or follows another one.
+        is_definition = bool((previous_blank or previous_definition) and _DEFINITION_RE.match(line))
+        if is_definition:
+            definitions.append(line)
+        previous_definition = is_definition
+        # A chunk never starts with "---" or "+++": parsed alone, it would look like front matter.
+        if (previous_blank and not blank and not line[:1].isspace() and not line.startswith(("---", "+++"))
+                and (zlib.crc32(line.encode("utf-8", "surrogatepass")) % 8 == 0
+                     or line_start - cuts[-1] > _CHUNK_MAX)):
+            cuts.append(line_start)
+        if (m := _FENCE_RE.match(line)) is not None:
+            fence = m.group(1)
+        elif (m := _RAW_HTML_OPEN_RE.match(line)) is not None:
+            close = _RAW_HTML_CLOSE[m.group(1).lower()]
+            if close not in line.lower()[m.end():]:
+                raw_close = close
+        previous_blank = blank
+    cuts.append(len(text))
+    return [(a, b) for a, b in pairwise(cuts) if b > a], definitions
+
+
+@lru_cache(maxsize=16_384)
+def _markdown_chunk(text: str) -> Prose:
     lines = _line_spans(text)
     fm_end = _front_matter_end(text)
     body = text
