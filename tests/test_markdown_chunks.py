@@ -21,7 +21,7 @@ BLOCKS = [
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(st.sampled_from(BLOCKS), min_size=400, max_size=900), st.booleans())
+@given(st.lists(st.sampled_from(BLOCKS), min_size=900, max_size=1400), st.booleans())
 def test_chunked_parse_equals_whole_parse(blocks: list[str], front_matter: bool) -> None:
     text = ("---\ntitle: child porn\n\nkey: value\n---\n\n" if front_matter else "") + "\n\n".join(blocks) + "\n"
     assert len(_markdown_chunks(text)[0]) > 1
