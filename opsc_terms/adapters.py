@@ -365,6 +365,7 @@ _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _RAW_HTML_OPEN_RE = re.compile(r" {0,3}<(script|pre|style|textarea|!--)", re.IGNORECASE)
 _RAW_HTML_CLOSE = {"script": "</script>", "pre": "</pre>", "style": "</style>", "textarea": "</textarea>",
                    "!--": "-->"}
+_RAW_HTML_CLOSE_RE = {name: re.compile(re.escape(close), re.IGNORECASE) for name, close in _RAW_HTML_CLOSE.items()}
 _CHUNK_MAX = 16_000
 
 
@@ -380,51 +381,64 @@ def _markdown_chunks(text: str) -> tuple[list[Span], list[str]]:
     says so (or when a chunk grows long), so the cuts depend on the text around them and
     stay put when the document is edited elsewhere. Also returns the document's link
     reference definitions, which belong to every chunk.
+
+    One regular expression jumps between the only lines that matter (fence and raw HTML
+    openers, lines after a blank line), so the scan costs little even for a long document.
     """
-    if len(text) < _CHUNK_MAX:
+    # Lone carriage returns as line breaks are rare enough to parse whole rather than teach
+    # the scanner about them.
+    if len(text) < _CHUNK_MAX or "\r" in text.replace("\r\n", ""):
         return [(0, len(text))], []
     cuts = [0]
     definitions: list[str] = []
-    start = _front_matter_end(text)
-    fence: str | None = None
-    raw_close: str | None = None
-    previous_blank = True  # the document's start counts as a block boundary
-    previous_definition = False
-    for line_start, line_end in _line_spans(text):
-        if line_start < start:
-            continue
-        line = text[line_start:line_end]
-        if fence is not None:
-            stripped = line.strip()
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
-                fence = None
-            previous_blank = False
-            continue
-        if raw_close is not None:
-            if raw_close in line.lower():
-                raw_close = None
-            previous_blank = False
-            continue
-        blank = not line.strip()
-        # A definition cannot interrupt a paragraph: it opens a block or follows another one.
-        is_definition = bool((previous_blank or previous_definition) and _DEFINITION_RE.match(line))
-        if is_definition:
-            definitions.append(line)
-        previous_definition = is_definition
-        # A chunk never starts with "---" or "+++": parsed alone, it would look like front matter.
-        if (previous_blank and not blank and not line[:1].isspace() and not line.startswith(("---", "+++"))
-                and (zlib.crc32(line.encode("utf-8", "surrogatepass")) % 8 == 0
-                     or line_start - cuts[-1] > _CHUNK_MAX)):
-            cuts.append(line_start)
-        if (m := _FENCE_RE.match(line)) is not None:
-            fence = m.group(1)
-        elif (m := _RAW_HTML_OPEN_RE.match(line)) is not None:
-            close = _RAW_HTML_CLOSE[m.group(1).lower()]
-            if close not in line.lower()[m.end():]:
-                raw_close = close
-        previous_blank = blank
+    pos = _front_matter_end(text)
+    if pos == 0:
+        pos = _take_definitions(text, 0, definitions)
+    while (m := _CHUNK_EVENT_RE.search(text, pos)) is not None:
+        if m.group("fence") is not None:
+            line_end = text.find("\n", m.start())
+            pos = _fence_end(text, len(text) if line_end == -1 else line_end, m.group("fence"))
+        elif m.group("raw") is not None:
+            found = _RAW_HTML_CLOSE_RE[m.group("raw").lower()].search(text, m.end())
+            if found is None:
+                break  # open to the end of the document: no more cuts
+            pos = found.end()
+        else:  # a blank line, then an unindented line; "head" is its beginning
+            start = m.end()
+            head = m.group("head")
+            # A chunk never starts with "---" or "+++": parsed alone, it would look like front matter.
+            if not head.startswith(("---", "+++")) and (
+                    zlib.crc32(head.encode("utf-8", "surrogatepass")) % 8 == 0 or start - cuts[-1] > _CHUNK_MAX):
+                cuts.append(start)
+            # The next search starts on this line again, which may open a fence.
+            pos = _take_definitions(text, start, definitions) if head[0] == "[" else start
     cuts.append(len(text))
     return [(a, b) for a, b in pairwise(cuts) if b > a], definitions
+
+
+_CHUNK_EVENT_RE = re.compile(
+    r"^(?: {0,3}(?P<fence>`{3,}|~{3,})| {0,3}<(?P<raw>script|pre|style|textarea|!--)"
+    r"|[ \t]*\r?\n(?=(?P<head>\S[^\r\n]{0,31})))",
+    re.MULTILINE | re.IGNORECASE)
+
+
+def _fence_end(text: str, pos: int, fence: str) -> int:
+    """Where the fenced block that opened before ``pos`` ends (the document's end if it never does)."""
+    closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*\r?$", re.MULTILINE)
+    m = closing.search(text, pos + 1)
+    return len(text) if m is None else m.end()
+
+
+def _take_definitions(text: str, pos: int, definitions: list[str]) -> int:
+    """Collect the link reference definitions on consecutive lines from ``pos``; return where they stop."""
+    while _DEFINITION_RE.match(text, pos) is not None:
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        definitions.append(text[pos:end].rstrip("\r"))
+        pos = end + 1
+        if pos >= len(text):
+            break
+    return pos
 
 
 @lru_cache(maxsize=16_384)

@@ -95,13 +95,11 @@ class Checker:
         """Findings in ``text``. ``regions`` limit checking to prose (source offsets);
         ``masks`` are spans inside them that must never be reported (code, markup)."""
         regions = [(0, len(text))] if regions is None else regions
-        blocks = [b for r in regions for b in split_blocks(text, r[0], r[1])]
-        ordered_masks = sorted(masks)
+        blocks = sorted(b for r in regions for b in split_blocks(text, r[0], r[1]))
         keys: list[tuple[str, tuple[Span, ...]]] = []
         results: dict[int, list[_Cached]] = {}
         uncached: list[int] = []
-        for i, block in enumerate(blocks):
-            block_masks = tuple(_relative(m, block) for m in _within(ordered_masks, block)) if ordered_masks else ()
+        for i, (block, block_masks) in enumerate(zip(blocks, _masks_per_block(blocks, masks), strict=True)):
             key = (text[block[0]:block[1]], block_masks)
             keys.append(key)
             cached = self._cache.get(key)
@@ -258,14 +256,23 @@ def _runs(indices: Sequence[int]) -> Iterable[list[int]]:
         yield run
 
 
-def _within(masks: Sequence[Span], block: Span) -> Iterable[Span]:
-    for s, e in masks:
-        if e > block[0] and s < block[1]:
-            yield max(s, block[0]), min(e, block[1])
+def _masks_per_block(blocks: Sequence[Span], masks: Sequence[Span]) -> list[tuple[Span, ...]]:
+    """The masks inside each block (sorted blocks), relative to the block's start.
 
-
-def _relative(span: Span, block: Span) -> Span:
-    return span[0] - block[0], span[1] - block[0]
+    One sweep over the sorted masks: a long Markdown document has thousands of blocks and
+    thousands of masks, and testing every pair cost more than checking the text.
+    """
+    ordered = sorted(masks)
+    out: list[tuple[Span, ...]] = []
+    active: list[Span] = []
+    next_mask = 0
+    for start, end in blocks:
+        while next_mask < len(ordered) and ordered[next_mask][0] < end:
+            active.append(ordered[next_mask])
+            next_mask += 1
+        active = [m for m in active if m[1] > start]
+        out.append(tuple((max(s, start) - start, min(e, end) - start) for s, e in active if s < end))
+    return out
 
 
 def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> tuple[set[str], dict[str, set[str]]]:
