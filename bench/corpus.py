@@ -66,7 +66,10 @@ def sparse(target_bytes: int = 50_000_000, words_between: int = 10_000) -> tuple
         out.append(paragraph)
         size += len(paragraph.encode("utf-8")) + 2
         words += len(paragraph.split())
-        if words >= next_plant:
+        # Plant only after a sentence has ended: the seed "paragraphs" are often PDF line
+        # fragments, and a sentence dropped into the middle of someone else's quotation is
+        # rightly judged part of that quotation.
+        if words >= next_plant and paragraph.rstrip().endswith((".", "!", "?", ";", ":")):
             sentence = PLANTED[planted % len(PLANTED)]
             out.append(sentence)
             planted += 1
