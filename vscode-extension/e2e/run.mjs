@@ -392,7 +392,9 @@ async function checkSettingsWithoutRestart(page, settingsPath, serverLog) {
     30_000);
     step(`status bar: ${status}`);
     assert(starts() === 1, 'changing opscTerms.ignore must not restart the server');
-    assert(serverLog().includes(`"ignore":["${EXPECTED.rule}"]`), 'the extension sends the new settings to the server');
+    // The output channel reaches its log file a moment after the server has answered.
+    await waitFor('the extension to log the settings it sent the server',
+        () => serverLog().includes(`"ignore":["${EXPECTED.rule}"]`), 10_000);
 }
 
 /** Fix All Safe Findings in Document on a plain-text note: the saved text must be the library's fix. */
