@@ -153,9 +153,6 @@ class _DocInfo:
         self.compact_pos = position
         self.quotes = _quotes(self)
 
-    def sentence(self, i: int) -> tuple[int, int]:
-        return 0, len(self.doc)
-
     def quote_around(self, start: int, end: int) -> tuple[int, int] | None:
         """The innermost quotation (open quote token, close quote token) around tokens start:end."""
         best: tuple[int, int] | None = None
@@ -199,8 +196,10 @@ def judge(doc: Doc, raws: Sequence[RawMatch], model: ContextModel, matchers: Mat
 
     out: list[Occurrence] = []
     previous: tuple[int, str | None] | None = None  # (end token, context) of the last occurrence
+    # A document is one sentence (or a window of a very long one): the checker splits
+    # sentences in the source before tokenising.
+    s_start, s_end = 0, len(doc)
     for m in kept:
-        s_start, s_end = info.sentence(m.focus_start)
         if m.rule.near and not matchers.near_ok(m.rule, doc[s_start:s_end]):
             continue
         if _in_title(info, model, m):

@@ -264,18 +264,6 @@ class Prefilter:
     def search(self, source: str, start: int = 0, end: int | None = None) -> bool:
         return bool(self.hits(source, start, end))
 
-    def candidate_blocks(self, source: str, blocks: Sequence[Span]) -> list[Span]:
-        """The blocks that contain a candidate word, found with one scan of the text."""
-        if not blocks:
-            return []
-        positions = sorted(pos for pos, _ in self.hits(source, blocks[0][0], blocks[-1][1]))
-        chosen: list[Span] = []
-        for block in blocks:
-            i = bisect_left(positions, block[0])
-            if i < len(positions) and positions[i] < block[1]:
-                chosen.append(block)
-        return chosen
-
 
 def trie_pattern(words: Iterable[str]) -> str:
     """A regular expression for a set of words, factored as a trie ("porn(?:o|ography)")."""

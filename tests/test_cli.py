@@ -8,27 +8,14 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from opsc_terms.cli import cli
+from cli_support import HOUSE_RULES, run
+from click.testing import Result
 
 PLAIN = "Police rescued three child prostitutes in the raid.\n"
 CLEAN = "Police rescued three children who had been sexually exploited.\n"
 MENTION = 'The report avoids the term "child pornography" throughout.\n'  # info only
 WARNING_ONLY = "A loverboy recruited her.\n"  # a warning, no safe fix
 
-
-def run(*args: str | Path, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
-    result = CliRunner().invoke(cli, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
-
-
-@pytest.fixture
-def tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working folder of its own, so no configuration above it applies."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -383,25 +370,7 @@ def test_closest_configuration_wins(tmp: Path) -> None:
 
 
 def test_configuration_keys(tmp: Path) -> None:
-    write(tmp / "house.toml", """\
-[family]
-title = "House style"
-
-[[rules]]
-id = "house-delinquent"
-category = "care"
-terms = ["juvenile delinquent"]
-message = "The house style prefers a neutral description."
-rationale = "Labels stick; describe the situation instead."
-sources = ["House style guide, section 3"]
-
-[rules.replacements]
-person = ["young person in conflict with the law"]
-
-[rules.examples]
-bad = ["He was called a juvenile delinquent."]
-good = ["He was a young person in conflict with the law."]
-""")
+    write(tmp / "house.toml", HOUSE_RULES)
     write(tmp / "opsc-terms.toml", """\
 profile = "media"
 extend-rules = ["house.toml"]

@@ -7,23 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_support import run
 from wordfiles import make_docx
-
-from opsc_terms.cli import cli
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
-
-
-@pytest.fixture
-def tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
 
 OLD = ("Archive, 2009.\n\nThe unit rescued three child prostitutes from a hotel.\n\n"
        "A tabloid wrote about child pornography rings.\n")

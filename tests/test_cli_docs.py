@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cli_support import HOUSE_RULES
+
 from opsc_terms import get_checker
 from opsc_terms.adapters import parse_directive
 from opsc_terms.config import load_config, validate_selectors
@@ -26,20 +28,7 @@ def test_configuration_example_is_valid(tmp_path: Path) -> None:
     assert rule_file is not None
     house = tmp_path / rule_file.group(1)
     house.parent.mkdir(parents=True)
-    house.write_text("""\
-[family]
-title = "House style"
-
-[[rules]]
-id = "house-delinquent"
-category = "care"
-terms = ["juvenile delinquent"]
-message = "The house style prefers a neutral description."
-rationale = "Labels stick; describe the situation instead."
-sources = ["House style guide, section 3"]
-replacements = { person = ["young person in conflict with the law"] }
-examples = { bad = ["He was called a juvenile delinquent."], good = ["He was a young person."] }
-""", encoding="utf-8")
+    house.write_text(HOUSE_RULES, encoding="utf-8")
     (tmp_path / "opsc-terms.toml").write_text(example, encoding="utf-8")
     config = load_config(tmp_path / "opsc-terms.toml")
     checker = get_checker(config)
