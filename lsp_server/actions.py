@@ -15,14 +15,17 @@ from typing import Any
 
 from lsprotocol import types
 
-from opsc_terms.adapters import directive_comment
+from opsc_terms import Edit, Fix
+from opsc_terms.documents import directive_comment
 from opsc_terms.explain import rule_markdown
+from opsc_terms.findings import chosen_edits
 
 from .linting import SOURCE, LintResult
 from .positions import PositionMap
 
 FIX_ALL_KIND = "source.fixAll.opscTerms"
 FIX_ALL_TITLE = "Fix all safe opsc-terms findings"
+_APPLICABILITIES = ("safe", "unsafe", "display-only")
 # Formats whose suppression comment stands on a line of its own.
 _OWN_LINE = frozenset({"text", "restructuredtext"})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -37,7 +40,7 @@ class Target:
     end: int
     text: str
     replacements: tuple[str, ...]
-    fix: str | None
+    fix: Fix | None
     diagnostic: types.Diagnostic | None
 
 
@@ -56,12 +59,25 @@ def targets_from_diagnostics(diagnostics: Iterable[types.Diagnostic], text: str)
             start, end = int(data["start"]), int(data["end"])
             rule, reported = str(data["rule"]), str(data["text"])
             replacements = tuple(str(r) for r in data.get("replacements") or ())
-            fix = None if data.get("fix") is None else str(data["fix"])
-        except (KeyError, TypeError, ValueError):
+            fix = _fix_from_data(data.get("fix"), len(text))
+        except (KeyError, TypeError, ValueError, AttributeError):
             continue
         if 0 <= start <= end <= len(text) and text[start:end] == reported:
             targets.append(Target(rule, start, end, reported, replacements, fix, diagnostic))
     return targets
+
+
+def _fix_from_data(raw: Any, length: int) -> Fix | None:
+    """A fix as a diagnostic's data carries it; anything malformed is no fix at all."""
+    if raw is None:
+        return None
+    applicability = raw["applicability"]
+    if applicability not in _APPLICABILITIES:
+        raise ValueError(applicability)
+    edits = tuple(Edit(int(e["start"]), int(e["end"]), str(e["text"])) for e in raw["edits"])
+    if not edits or any(not 0 <= e.start <= e.end <= length for e in edits):
+        raise ValueError("edits out of range")
+    return Fix(str(raw["text"]), applicability, edits, None if raw.get("note") is None else str(raw["note"]))
 
 
 def targets_from_result(result: LintResult, start: int, end: int) -> list[Target]:
@@ -98,13 +114,8 @@ class EditBuilder:
 
 
 def safe_fixes(result: LintResult) -> list[tuple[int, int, str]]:
-    """The safe fixes of a result, left to right, without overlaps (as ``opsc_terms.fix``)."""
-    fixes: list[tuple[int, int, str]] = []
-    for f in sorted(result.findings, key=lambda f: (f.start, f.end)):
-        if f.fix is None or (fixes and f.start < fixes[-1][1]):
-            continue
-        fixes.append((f.start, f.end, f.fix))
-    return fixes
+    """The edits of the safe fixes of a result, chosen as ``opsc-terms check --fix`` chooses them."""
+    return [(e.start, e.end, e.text) for _, edits in chosen_edits(result.findings) for e in edits]
 
 
 def fix_all_action(result: LintResult, builder: EditBuilder) -> types.CodeAction | None:
@@ -113,20 +124,35 @@ def fix_all_action(result: LintResult, builder: EditBuilder) -> types.CodeAction
         return None
     return types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, edit=builder.edit(fixes),
                             diagnostics=[d for f, d in zip(result.findings, result.diagnostics, strict=True)
-                                         if f.fix is not None])
+                                         if f.fixable()])
 
 
 def quick_fixes(target: Target, builder: EditBuilder) -> list[types.CodeAction]:
-    """One action per replacement; the safe fix, if any, is the preferred one."""
-    actions = []
+    """The fix, then the other replacements that fit the place; the fix is preferred when it is safe.
+
+    Nothing is offered for advice (display-only): a mention, a quotation, words across
+    markup, or a sentence that needs rewording by hand.
+    """
+    fix = target.fix
+    if fix is None or fix.applicability == "display-only":
+        return []
     diagnostics = [target.diagnostic] if target.diagnostic is not None else None
+    actions = [types.CodeAction(
+        title=f"Replace “{target.text}” with “{fix.text}”" + (" (check the wording)" if fix.applicability == "unsafe"
+                                                             else ""),
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=diagnostics,
+        edit=builder.edit([(e.start, e.end, e.text) for e in fix.edits]),
+        is_preferred=True if fix.applicability == "safe" else None,
+    )]
     for replacement in target.replacements:
+        if replacement == fix.text:
+            continue
         actions.append(types.CodeAction(
-            title=f"Replace “{target.text}” with “{replacement}”",
+            title=f"Replace “{target.text}” with “{replacement}” (check the wording)",
             kind=types.CodeActionKind.QuickFix,
             diagnostics=diagnostics,
             edit=builder.edit([(target.start, target.end, replacement)]),
-            is_preferred=True if replacement == target.fix else None,
         ))
     return actions
 

@@ -26,8 +26,9 @@ from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from opsc_terms import Checker, Finding
-from opsc_terms.adapters import adapt, check_prose, format_for
+from opsc_terms.documents import format_for
 from opsc_terms.explain import rule_url
+from opsc_terms.lint import lint_document
 
 from .positions import PositionMap
 from .settings import CheckerPool, EditorSettings, Problem
@@ -114,7 +115,8 @@ def to_diagnostic(finding: Finding, checker: Checker, positions: PositionMap) ->
         source=SOURCE,
         # Everything a quick fix needs, so code actions never re-check the document.
         # ``text`` lets the server make sure the span still holds what was reported.
-        data={"rule": finding.rule, "replacements": list(finding.replacements), "fix": finding.fix,
+        data={"rule": finding.rule, "replacements": list(finding.replacements),
+              "fix": finding.fix.to_dict() if finding.fix is not None else None,
               "start": finding.start, "end": finding.end, "text": finding.text},
     )
 
@@ -122,15 +124,14 @@ def to_diagnostic(finding: Finding, checker: Checker, positions: PositionMap) ->
 def lint(snapshot: Snapshot, settings: EditorSettings, checkers: CheckerPool,
          generation: int) -> tuple[LintResult, list[Problem]]:
     """Check one snapshot (on the worker thread), as the command line checks a file:
-    the same adapters, suppression comments and configuration."""
+    the same readers, suppression comments and configuration."""
     if not settings.checks(snapshot.language_id):
         return LintResult(snapshot, generation), []
     resolved = checkers.resolve(snapshot.path, settings)
     checker = resolved.checker
     if checker is None:  # excluded by the project's configuration
         return LintResult(snapshot, generation), resolved.problems
-    prose = adapt(snapshot.text, document_format(snapshot.language_id))
-    findings = check_prose(checker, prose)
+    findings = lint_document(snapshot.text, document_format(snapshot.language_id), checker=checker).findings
     positions = PositionMap(snapshot.text, snapshot.codec)
     diagnostics = tuple(to_diagnostic(f, checker, positions) for f in findings)
     return (LintResult(snapshot, generation, tuple(findings), diagnostics, checker, positions),

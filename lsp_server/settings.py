@@ -25,8 +25,8 @@ from typing import Any
 from lsprotocol import types
 
 from opsc_terms import Checker, Config, ConfigError, RuleLoadError, get_checker
-from opsc_terms.adapters import format_for
 from opsc_terms.config import ConfigResolver, Discovered, config_from_mapping, discover, validate_selectors
+from opsc_terms.documents import format_for
 from opsc_terms.ruleset import Severity
 
 SECTION = "opscTerms"

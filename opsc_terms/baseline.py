@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,10 +50,18 @@ def context_of(text: str, start: int, end: int) -> str:
 
 
 def key_for(f: Finding, context: str, root: Path) -> Key:
-    return Key(_relative(f.path or "-", root), f.rule, " ".join(f.text.lower().split()), context)
+    return Key(relative(f.path or "-", root), f.rule, " ".join(f.text.lower().split()), context)
 
 
-def _relative(path: str, root: Path) -> str:
+def by_path(counts: Counter[Key]) -> dict[str, dict[Key, int]]:
+    """The recorded keys grouped by the file they belong to."""
+    grouped: dict[str, dict[Key, int]] = {}
+    for key, n in counts.items():
+        grouped.setdefault(key.path, {})[key] = n
+    return grouped
+
+
+def relative(path: str, root: Path) -> str:
     if path == "-":
         return path
     return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
@@ -85,15 +93,3 @@ def dumps(keys: Iterable[Key]) -> str:
                for k, n in sorted(counts.items())]
     return json.dumps({"version": FORMAT_VERSION, "tool": "opsc-terms", "findings": entries},
                       ensure_ascii=False, indent=2) + "\n"
-
-
-def new_findings(findings: Sequence[Finding], keys: Sequence[Key], baseline: Counter[Key]) -> list[Finding]:
-    """The findings that the baseline does not account for (in their original order)."""
-    remaining = Counter(baseline)
-    fresh = []
-    for f, key in zip(findings, keys, strict=True):
-        if remaining[key] > 0:
-            remaining[key] -= 1
-        else:
-            fresh.append(f)
-    return fresh

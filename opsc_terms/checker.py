@@ -11,16 +11,16 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .findings import Finding, compose_message, render_occurrence
-from .ruleset import SEVERITY_RANK, Rule, RulePack, Severity, load_builtin, load_language, parse_pattern
+from .findings import Edit, Finding, Fix, applicability
+from .lines import LineIndex, Span
+from .rendering import Rendered, Slot, render
+from .ruleset import SEVERITY_RANK, Replacement, Rule, RulePack, Severity, load_builtin, load_language, parse_pattern
 from .text import (
-    LineIndex,
     Prefilter,
-    Span,
     View,
     build_view,
     find_masks,
@@ -49,9 +49,12 @@ _COMMON = frozenset({
 _CACHE_CHARS = 16_000_000
 
 
+_HYPHENS = "-\u2010\u2011"
+
+
 @dataclass(frozen=True)
 class _Cached:
-    """A finding relative to its block, before positions and paths are attached."""
+    """A finding relative to its block, before positions, paths and the fix's level are attached."""
 
     rule: Rule
     severity: Severity
@@ -60,7 +63,11 @@ class _Cached:
     end: int
     text: str
     replacements: tuple[str, ...]
-    fix: str | None
+    fix: str | None  # the preferred replacement as it would read in place
+    grammar: str | None  # why the fix may not read right ("unsafe: ..." or "no: ..."), None if it does
+    quoted: bool
+    acronym: bool
+    automatic: bool  # the fix is the rule's own safe fix, not another replacement that fits better
     message: str
 
 
@@ -91,9 +98,15 @@ class Checker:
     # ---- public
 
     def check(self, text: str, *, regions: Sequence[Span] | None = None, masks: Sequence[Span] = (),
-              path: str | None = None) -> list[Finding]:
+              path: str | None = None, writable: bool = True) -> list[Finding]:
         """Findings in ``text``. ``regions`` limit checking to prose (source offsets);
-        ``masks`` are spans inside them that must never be reported (code, markup)."""
+        ``masks`` are spans inside them that must never be reported (code, markup).
+
+        A finding's fix is never more than advice where its words run across a mask (the
+        fix would delete the markup) or, with ``writable`` False, in a document that is
+        not rewritten in place. Use :func:`opsc_terms.lint.lint_document` to check a
+        document with its markup and suppression comments.
+        """
         regions = [(0, len(text))] if regions is None else regions
         blocks = sorted(b for r in regions for b in split_blocks(text, r[0], r[1]))
         keys: list[tuple[str, tuple[Span, ...]]] = []
@@ -130,16 +143,24 @@ class Checker:
         if not any(results.values()):
             return []
         lines = LineIndex(text)
+        sorted_masks = sorted(masks)
         findings: list[Finding] = []
         for i, block in enumerate(blocks):
             for c in results[i]:
                 start, end = block[0] + c.start, block[0] + c.end
                 line, column = lines.position(start)
                 end_line, end_column = lines.position(end)
+                fix = None
+                if c.fix is not None:
+                    level, note = applicability(
+                        context=c.context, grammar=c.grammar, quoted=c.quoted, acronym=c.acronym,
+                        automatic=c.automatic, advice=c.rule.advice,
+                        crosses_markup=_crosses(sorted_masks, start, end), writable=writable)
+                    fix = Fix(c.fix, level, (Edit(start, end, c.fix),), note)
                 findings.append(Finding(
                     rule=c.rule.id, severity=c.severity, message=c.message, start=start, end=end,
                     line=line, column=column, end_line=end_line, end_column=end_column, text=c.text,
-                    replacements=c.replacements, fix=c.fix, sources=c.rule.sources, family=c.rule.family,
+                    replacements=c.replacements, fix=fix, sources=c.rule.sources, family=c.rule.family,
                     category=c.rule.category, context=c.context, path=path))
         return findings
 
@@ -229,19 +250,77 @@ class _Engine:
         from .context import CONTEXT_NOTES
 
         start, end = view.to_source(o.start, o.end)
-        article = view.to_source(*o.article) if o.article else None
+        slot = o.slot
+        article = view.to_source(*slot.article) if slot.article else None
+        # Hyphens are word boundaries in the view; only the source shows a compound.
+        slot = replace(slot, article=article,
+                       hyphen_after=end + 1 < len(text) and text[end] in _HYPHENS and text[end + 1].isalnum(),
+                       hyphen_before=start > 1 and text[start - 1] in _HYPHENS and text[start - 2].isalnum())
         rule = o.raw.rule
-        rendered = render_occurrence(rule, text, start, end, plural=o.plural, article=article,
-                                     next_is_word=o.next_is_word, possessive=o.possessive,
-                                     mention=o.context is not None, acronym=o.raw.kind == "acronym")
-        # The message names the replacement as the rule data writes it, in the right number:
-        # a headline's capitals belong in the fix, not in the explanation.
-        preferred = rule.preferred.form(o.plural) if rule.preferred is not None else None
+        grammar = self.checker.pack.language.grammar
+        preferred = rule.preferred
+        ordered = ([preferred] if preferred is not None else []) + [r for r in rule.replacements
+                                                                      if r is not preferred]
+        renderings = [render(r, text, start, end, slot, grammar) for r in ordered]
+        # The first replacement that fits this place leads (a verb phrase takes the verb,
+        # a noun phrase the noun); when none fits, the preferred one is shown as advice.
+        fitting = next((i for i, r in enumerate(renderings) if not (r.grammar or "").startswith("no:")), 0)
+        if fitting:
+            renderings.insert(0, renderings.pop(fitting))
+            preferred = ordered[fitting]
+        span_start = renderings[0].start if renderings else start
+        # Alternatives are offered only where they fit; when nothing fits, the preferred
+        # wording is still shown, as advice.
+        shown = [r for r in renderings if not (r.grammar or "").startswith("no:")] or renderings[:1]
+        texts = tuple(dict.fromkeys(_in_span(r, text, span_start, start) for r in shown))
+        first: Rendered | None = renderings[0] if renderings else None
         note = CONTEXT_NOTES.get(o.context) if o.context else None
-        return _Cached(rule=rule, severity=o.severity, context=o.context, start=rendered.start - block_start,
-                       end=rendered.end - block_start, text=text[rendered.start:rendered.end],
-                       replacements=rendered.replacements, fix=rendered.fix,
-                       message=compose_message(rule, text[start:end], preferred, o.context, note))
+        message = compose_message(rule, text[start:end], _preferred_words(preferred, slot, first), o.context, note,
+                                  first.grammar if first is not None else None)
+        return _Cached(rule=rule, severity=o.severity, context=o.context, start=span_start - block_start,
+                       end=end - block_start, text=text[span_start:end], replacements=texts,
+                       fix=texts[0] if texts else None, grammar=first.grammar if first is not None else None,
+                       quoted=o.quoted, acronym=slot.acronym,
+                       automatic=rule.fix is not None and preferred is rule.fix, message=message)
+
+
+def _in_span(r: Rendered, source: str, span_start: int, start: int) -> str:
+    """A rendering for the reported span (which may begin at an article another rendering changed)."""
+    return r.text if r.start == span_start else source[span_start:start] + r.text
+
+
+def _preferred_words(preferred: Replacement | None, slot: Slot, first: Rendered | None) -> str | None:
+    """The replacement as the message names it: the rule data's words in the right number, or
+    (when the words must change form in place) the form the sentence needs."""
+    if preferred is None:
+        return None
+    if first is not None and first.grammar is None and (slot.next_is_noun or preferred.forms):
+        return first.text.lower() if first.text.isupper() else first.text
+    return preferred.form(slot.plural)
+
+
+def compose_message(rule: Rule, original: str, preferred: str | None, context: str | None, note: str | None,
+                    grammar: str | None) -> str:
+    """The finding's message: the rule's one sentence and what to write, or why the words stay."""
+    if context is not None and note is not None:
+        prefer = f" (prefer “{preferred}” in your own words)" if preferred else ""
+        return f"“{original}” is {note}: no change needed{prefer}."
+    if not preferred:
+        return rule.message
+    if grammar is not None and grammar.startswith("no:"):
+        return f"{rule.message} Use “{preferred}”, rewording the sentence ({grammar[3:].strip()})."
+    return f"{rule.message} Use “{preferred}”."
+
+
+def _crosses(masks: Sequence[Span], start: int, end: int) -> bool:
+    """Does ``start:end`` run across one of the sorted ``masks`` (markup, a code span)?"""
+    i = bisect_right(masks, (start, float("inf"))) - 1
+    for s, e in masks[max(i, 0):]:
+        if s >= end:
+            return False
+        if e > start and s < end:
+            return True
+    return False
 
 
 def _runs(indices: Sequence[int]) -> Iterable[list[int]]:

@@ -126,6 +126,9 @@ def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: 
     packs = _validate(tasks, resolver, overrides)
     if annotate is not None:
         _check_annotate(tasks, annotate)
+    if baseline is not None:
+        # Recorded findings are left out before anything is reported or fixed.
+        tasks = _with_baseline(tasks, baseline)
 
     results = list(_run(tasks, jobs, progress=not quiet and len(tasks) >= _PROGRESS_MIN_FILES))
     by_path = {r.shown: r for r in results}
@@ -144,10 +147,7 @@ def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: 
     if write_baseline is not None:
         _write_baseline(write_baseline, pairs, problems)
         return
-    baselined = 0
-    if baseline is not None:
-        findings = _apply_baseline(baseline, pairs)
-        baselined = len(pairs) - len(findings)
+    baselined = sum(r.baselined for r in results)
 
     stdin_output = next((r.output for r in results if r.output is not None), None)
     report_to_err = stdin_output is not None
@@ -215,7 +215,7 @@ def _file_task(found: Discovered, **common: Any) -> Task:
 
 
 def _stdin_task(resolver: ConfigResolver, stdin_filename: str | None, *, quiet: bool, **common: Any) -> Task:
-    from .adapters import format_for
+    from .documents import format_for
 
     stream: IO[bytes] = sys.stdin.buffer
     if not quiet and _isatty(sys.stdin):
@@ -352,15 +352,20 @@ def _write_baseline(path: Path, pairs: list[tuple[Finding, FileResult, int]], pr
     click.echo(f"Recorded {len(keys)} finding{'s' if len(keys) != 1 else ''} in {path}.", err=True)
 
 
-def _apply_baseline(path: Path, pairs: list[tuple[Finding, FileResult, int]]) -> list[Finding]:
+def _with_baseline(tasks: list[Task], path: Path) -> list[Task]:
+    """Each task with the findings the baseline records for its file."""
+    import dataclasses
+
     from . import baseline
 
     try:
         known = baseline.load(path)
     except baseline.BaselineError as exc:
         raise Fatal(str(exc)) from None
-    keys = [baseline.key_for(f, r.contexts[i], path.parent) for f, r, i in pairs]
-    return baseline.new_findings([f for f, _, _ in pairs], keys, known)
+    by_path = baseline.by_path(known)
+    root = str(path.parent)
+    return [dataclasses.replace(t, baseline=tuple(by_path.get(baseline.relative(t.shown, path.parent), {}).items()),
+                                baseline_root=root) for t in tasks]
 
 
 def _check_annotate(tasks: Sequence[Task], destination: Path) -> None:
@@ -374,14 +379,19 @@ def _check_annotate(tasks: Sequence[Task], destination: Path) -> None:
 def _annotate(task: Task, destination: Path, findings: list[Finding], *, quiet: bool) -> None:
     import io
 
-    from .word import WordError, annotate_docx
+    from .documents import DocumentError
+    from .documents.docx import Comment, annotate
+    from .formats import comment_text
 
+    # A comment sits on one paragraph (a finding never spans two: each is its own line).
+    comments = [Comment(f.line, f.column - 1, f.end_column - 1 if f.end_line == f.line else f.column - 1 + len(f.text),
+                        comment_text(f)) for f in findings]
     try:
         data = Path(task.path or "").read_bytes()
         buffer = io.BytesIO()
-        result = annotate_docx(data, findings, buffer)
+        result = annotate(data, comments, buffer)
         write_atomic(destination, buffer.getvalue())
-    except (OSError, WordError) as exc:
+    except (OSError, DocumentError) as exc:
         raise Fatal(f"{destination}: cannot write the annotated copy ({exc})") from None
     if not quiet:
         note = (f"; {result.skipped} in headers, footers or notes could not carry a comment"

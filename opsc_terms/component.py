@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 
 from . import get_checker
 from .config import Config
+from .lint import lint_document
 
 SPAN_KEY = "opsc_terms"
 
@@ -28,7 +29,7 @@ class OpscTermsComponent:
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        findings = get_checker(self.config).check(doc.text)
+        findings = lint_document(doc.text, "text", checker=get_checker(self.config)).findings
         spans = []
         for finding in findings:
             span = doc.char_span(finding.start, finding.end, label=finding.rule, alignment_mode="expand")

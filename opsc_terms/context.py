@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .engine import token_columns
+from .rendering import Slot
 from .ruleset import SEVERITY_RANK, RulePack, Severity
 
 if TYPE_CHECKING:
@@ -62,17 +63,19 @@ CONTEXT_NOTES = {
 
 @dataclass(frozen=True)
 class Occurrence:
-    """A judged match, in view (block) character offsets."""
+    """A judged match, in view (block) character offsets.
+
+    ``slot`` says where the words stand in their sentence (its ``article`` is a view
+    span); ``quoted`` that they stand inside quotation marks.
+    """
 
     raw: RawMatch
     severity: Severity
     context: str | None
     start: int
     end: int
-    plural: bool
-    next_is_word: bool
-    possessive: bool
-    article: tuple[int, int] | None  # view span of a preceding "a"/"an"
+    slot: Slot
+    quoted: bool
 
 
 class ContextModel:
@@ -85,6 +88,7 @@ class ContextModel:
         def seq(phrase: str) -> list[int]:
             return [strings.add(n) for n in matchers.norm_sequence(phrase)]
 
+        self.grammar = pack.language.grammar
         self.as_norm = strings.add("as")
         self.quote_orths = frozenset(strings.add(q) for q in _QUOTES)
         self.mention_before = _compile(seq, cues.mention_before)
@@ -208,7 +212,7 @@ def judge(doc: Doc, raws: Sequence[RawMatch], model: ContextModel, matchers: Mat
         q = quoted[id(m)]
         context = _context(info, model, m, q, quoted, kept, text, (s_start, s_end), previous)
         severity = "info" if context is not None else severity_of(m)
-        out.append(_occurrence(info, m, severity, context, matchers))
+        out.append(_occurrence(info, model, m, severity, context, matchers))
         previous = (q[1] + 1 if q else m.focus_end, context)
     return out
 
@@ -285,24 +289,66 @@ def _opens_with_provision(model: ContextModel, sentence: str) -> bool:
     return bool(_OF_INSTRUMENT_RE.match(sentence[m.end():]))
 
 
-def _occurrence(info: _DocInfo, m: RawMatch, severity: Severity, context: str | None,
+def _occurrence(info: _DocInfo, model: ContextModel, m: RawMatch, severity: Severity, context: str | None,
                 matchers: Matchers) -> Occurrence:
     doc = info.doc
+    grammar = model.grammar
     span = doc[m.focus_start:m.focus_end]
     # The head noun is not always last ("women on the younger side"): any plural word counts.
-    plural = any(t.is_alpha and not t.is_stop and t.norm_ != t.lower_ and t.lower_.endswith(("s", "en"))
-                 for t in span)
+    plural = any(_is_plural(t) for t in span)
     nxt = doc[m.focus_end] if m.focus_end < len(doc) else None
     possessive = nxt is not None and nxt.lower_ in ("'s", "’s", "'", "’") and nxt.idx == span.end_char
-    next_is_word = (nxt is not None and not possessive and nxt.is_alpha and not nxt.is_stop
+    # A singular term before a noun describes it ("child porn videos"); a plural one is
+    # the head itself ("child sex tourists use ...").
+    next_is_noun = (nxt is not None and not possessive and not plural and nxt.is_alpha and not nxt.is_stop
                     and matchers.is_noun(nxt.text))
+    if next_is_noun and nxt is not None and nxt.lower_.endswith("s") and matchers.is_verb(nxt.text):
+        # "child pornography keeps growing": a word that can be a verb is one when what
+        # follows is not what follows a noun (a verb, a preposition, the sentence's end).
+        after = doc[m.focus_end + 1] if m.focus_end + 1 < len(doc) else None
+        next_is_noun = after is None or after.is_punct or after.lower_ in grammar.after_noun
     article = None
+    before: list[str] = []
+    k = m.focus_start - 1
+    while k >= 0 and len(before) < 2:
+        if not doc[k].is_space:
+            before.insert(0, doc[k].lower_)
+        k -= 1
     if m.focus_start > 0:
         prev = doc[m.focus_start - 1]
         if prev.lower_ in ("a", "an"):
             article = (prev.idx, prev.idx + len(prev))
-    return Occurrence(m, severity, context, span.start_char, span.end_char, plural, next_is_word,
-                      possessive, article)
+    slot = Slot(plural=plural, possessive=possessive, next_is_noun=next_is_noun,
+                coordinated=nxt is not None and nxt.lower_ in grammar.conjunctions,
+                before=tuple(before), first_word=span[0].lower_ if len(span) else "",
+                subject_plural=_subject_plural(info, model, m.focus_start) if m.kind == "pattern" else None,
+                article=article, acronym=m.kind == "acronym")
+    quoted = info.quote_around(m.focus_start, m.focus_end) is not None
+    return Occurrence(m, severity, context, span.start_char, span.end_char, slot, quoted)
+
+
+def _is_plural(t: Token) -> bool:
+    return t.is_alpha and not t.is_stop and t.norm_ != t.lower_ and t.lower_.endswith(("s", "en"))
+
+
+def _subject_plural(info: _DocInfo, model: ContextModel, start: int) -> bool | None:
+    """The number of the nearest pronoun or noun before a verb phrase, if one is close."""
+    doc = info.doc
+    grammar = model.grammar
+    for k in range(start - 1, max(-1, start - 7), -1):
+        t = doc[k]
+        if t.is_punct and t.text not in ("'", "’"):
+            return None
+        lower = t.lower_
+        if lower in grammar.singular_pronouns:
+            return False
+        if lower in grammar.plural_pronouns:
+            return True
+        if t.is_alpha and not t.is_stop and t.norm_ != t.lower_ and lower.endswith(("s", "en")):
+            return True
+        if t.is_alpha and not t.is_stop and t.norm_ == t.lower_ and t.text[:1].isupper() and k > 0:
+            return False  # a name: "Maria worked ..."
+    return None
 
 
 # --------------------------------------------------------------------------- pieces

@@ -93,10 +93,10 @@ def _lookup_table(language: str) -> Mapping[str, str]:
 
 
 @cache
-def _word_classes(language: str) -> tuple[frozenset[str], frozenset[str]]:
-    """Nouns and adverbs from the rule lemmatizer's index (WordNet lists in spacy-lookups-data)."""
+def _word_classes(language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Nouns, adverbs and verbs from the rule lemmatizer's index (WordNet lists in spacy-lookups-data)."""
     index = _lookup_data(language, "lemma_index")
-    return frozenset(index.get("noun", ())), frozenset(index.get("adv", ()))
+    return frozenset(index.get("noun", ())), frozenset(index.get("adv", ())), frozenset(index.get("verb", ()))
 
 
 _PIPELINES: dict[str, tuple[Language, Normaliser]] = {}
@@ -292,13 +292,19 @@ class Matchers:
         A wrong "yes" only makes a fix unsafe (offered, not applied), so it leans to yes.
         """
         lower = word.lower()
-        nouns, adverbs = _word_classes(self.language.language)
+        nouns, adverbs, _ = _word_classes(self.language.language)
         if not nouns:
             return True
         if lower.endswith(("ed", "ly")) and len(lower) > 4:
             return False
         lemma = self.norm(lower)
         return (lemma in nouns or lower in nouns) and lemma not in adverbs and lower not in adverbs
+
+    def is_verb(self, word: str) -> bool:
+        """Could ``word`` be a verb ("keeps", "remains")? A dictionary guess, like :meth:`is_noun`."""
+        _, _, verbs = _word_classes(self.language.language)
+        lower = word.lower()
+        return lower in verbs or self.norm(lower) in verbs or (lower.endswith("s") and lower[:-1] in verbs)
 
     def near_ok(self, rule: Rule, span: Span) -> bool:
         if not rule.near:

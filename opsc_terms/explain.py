@@ -79,12 +79,17 @@ def rule_markdown(pack: RulePack, rule: Rule, *, heading_level: int = 2) -> str:
 
 
 def fix_safety(rule: Rule) -> str:
+    if rule.advice:
+        return ("No fix: the replacements are advice, because the sentence has to be rewritten around what "
+                "happened. Editors offer no edit for this rule.")
+    keep = ("Words inside a title, a quotation, a mention or cited law are never changed; where the wording "
+            "does not fit its place (a compound before a noun, a possessive, a verb whose tense has no listed "
+            "form) the replacement is shown as advice only.")
     if rule.fix is None:
-        return ("No automatic fix: the right replacement depends on what the sentence means. "
-                "Replacements are offered; `--unsafe-fixes` applies the first.")
-    return (f"`--fix` replaces the term with “{rule.fix.text}”, matching number, capitals and “a”/“an”. "
-            "It does not apply where the result would not read right (before a noun or a possessive), "
-            "nor to titles, quotations, mentions or legal text.")
+        return ("No safe fix: the right replacement depends on what the sentence means. The first replacement "
+                "that fits is an unsafe fix: offered as a quick fix, applied by `--fix --unsafe-fixes`. " + keep)
+    return (f"`--fix` replaces the term with “{rule.fix.text}”, matching number, capitals and “a”/“an”, "
+            "and uses the rule's form for the place (before a noun, after “images of”). " + keep)
 
 
 def rules_markdown(pack: RulePack) -> str:

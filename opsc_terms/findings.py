@@ -1,19 +1,59 @@
-"""Findings: what is reported, replacements rendered to read right in place, and fixes."""
+"""Findings, their fixes, and how fixes are applied.
+
+A :class:`Finding` is one reported occurrence. Its :class:`Fix` says what the reported
+words should read and how far a tool may go on its own, as ruff does:
+
+- ``safe``: applied by ``--fix``, the editor's Fix All and its preferred quick fix;
+- ``unsafe``: applied only with ``--unsafe-fixes``, offered as a quick fix that is not
+  preferred;
+- ``display-only``: advice shown to the reader, never applied by any tool.
+
+The level is decided once, by :func:`applicability`, from the occurrence's context (a
+mention or a quotation is never rewritten), its markup, the document's format and whether
+the rendered replacement reads right in its sentence. Every output reads that one field.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
-from .ruleset import Replacement, Rule, Severity
+from .ruleset import Severity
 
-# A replacement that ends in a prepositional phrase ("children exploited in prostitution")
-# cannot stand before a noun or take a possessive; applying it there would not read right.
-_POSTMODIFIER_RE = re.compile(r"\b(?:of|in|for|with|who|that|by|to|from|at)\b", re.IGNORECASE)
-_SMALL_TITLE_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+Applicability = Literal["safe", "unsafe", "display-only"]
+APPLICABILITIES: tuple[Applicability, ...] = ("safe", "unsafe", "display-only")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``start:end`` of the source with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What the reported words should read, and whether a tool may write it.
+
+    ``text`` is the whole reported span as it would read after the fix; ``edits`` are the
+    changes that make it (inside the span, plus the underline of a reStructuredText title
+    that must keep its length). ``note`` says, in a few words, why a fix is not safe.
+    """
+
+    text: str
+    applicability: Applicability
+    edits: tuple[Edit, ...]
+    note: str | None = None
+
+    def applies(self, *, unsafe: bool = False) -> bool:
+        return self.applicability == "safe" or (unsafe and self.applicability == "unsafe")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "applicability": self.applicability, "note": self.note,
+                "edits": [asdict(e) for e in self.edits]}
 
 
 @dataclass(frozen=True)
@@ -31,175 +71,139 @@ class Finding:
     end_column: int
     text: str
     replacements: tuple[str, ...]
-    fix: str | None
+    fix: Fix | None
     sources: tuple[str, ...]
     family: str
     category: str
     context: str | None = None
     path: str | None = None
 
+    def fixable(self, *, unsafe: bool = False) -> bool:
+        """Would ``--fix`` (or ``--fix --unsafe-fixes``) change this finding?"""
+        return self.fix is not None and self.fix.applies(unsafe=unsafe)
+
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON shape (see README, "JSON output")."""
-        data = asdict(self)
-        data["replacements"] = list(self.replacements)
-        data["sources"] = list(self.sources)
-        order = ["path", "rule", "severity", "message", "line", "column", "end_line", "end_column", "start",
-                 "end", "text", "replacements", "fix", "sources", "family", "category", "context"]
-        return {key: data[key] for key in order}
+        data: dict[str, Any] = {
+            "path": self.path, "rule": self.rule, "severity": self.severity, "message": self.message,
+            "line": self.line, "column": self.column, "end_line": self.end_line, "end_column": self.end_column,
+            "start": self.start, "end": self.end, "text": self.text, "replacements": list(self.replacements),
+            "fix": self.fix.to_dict() if self.fix is not None else None, "sources": list(self.sources),
+            "family": self.family, "category": self.category, "context": self.context,
+        }
+        return data
 
 
-@dataclass(frozen=True)
-class Rendering:
-    """A replacement as it should appear in place of a given source span."""
-
-    start: int
-    end: int
-    text: str
-    safe: bool
+# --------------------------------------------------------------------------- deciding
 
 
-def render(replacement: Replacement, source: str, start: int, end: int, *, plural: bool,
-           article: tuple[int, int] | None, next_is_word: bool, possessive: bool,
-           acronym: bool = False) -> Rendering:
-    """Render ``replacement`` to replace ``source[start:end]``: number, case, a/an agreement.
+# Occurrences whose words stay as written, whatever the replacement: someone else's words,
+# a word named as a word, a title, law in force.
+_LEFT_AS_WRITTEN = {
+    "mention": "the term is mentioned, not used",
+    "gloss": "the term is glossed after a recommended one",
+    "quotation": "the words are quoted from someone else",
+    "definition": "a legal definition is cited as written",
+    "citation": "cited law is quoted as written",
+    "amendment": "an amendment quotes the words it strikes",
+    "title": "an official title is left as written",
+    "name": "a proper name or title is left as written",
+}
 
-    ``safe`` is False when the result would not read right without rewording the
-    sentence (a post-modified phrase before a noun or before a possessive).
+
+def applicability(*, context: str | None, grammar: str | None, quoted: bool, acronym: bool, automatic: bool,
+                  crosses_markup: bool, writable: bool, advice: bool = False) -> tuple[Applicability, str | None]:
+    """How far a tool may go with an occurrence's fix, and why not further.
+
+    - ``context``: what the judgement found the occurrence to be (None for a plain use);
+    - ``grammar``: None when the rendered replacement reads right in its sentence,
+      ``"unsafe: reason"`` when it probably does, ``"no: reason"`` when it cannot;
+    - ``quoted``: the words stand inside quotation marks (scare quotes around a use are
+      still reported, but the quoted bytes are never rewritten automatically);
+    - ``acronym``: a short form, which may deserve another short form;
+    - ``automatic``: the rule data names a fix that is right whatever the sentence means;
+    - ``advice``: the rule data says its replacements are advice, never edits;
+    - ``crosses_markup``: the reported words run across markup the fix would delete;
+    - ``writable``: the document's format can take a fix in place (Word files cannot).
     """
-    original = source[start:end]
-    # An acronym's capitals say nothing about how the spelled-out replacement is written,
-    # and a writer who chose a short form may want another short form: never automatic.
-    text = replacement.form(plural) if acronym else _match_case(replacement.form(plural), original)
-    safe = not acronym
-    if (next_is_word or possessive) and _POSTMODIFIER_RE.search(replacement.form(plural)):
-        safe = False
-    if article is not None:
-        a_start, a_end = article
-        old = source[a_start:a_end]
-        new = indefinite_article(text)
-        if old.lower() != new:
-            new = new.upper() if old.isupper() and len(old) > 1 else (new.capitalize() if old[0].isupper() else new)
-            between = source[a_end:start]
-            return Rendering(a_start, end, new + between + text, safe)
-    return Rendering(start, end, text, safe)
+    if context is not None and context in _LEFT_AS_WRITTEN:
+        return "display-only", _LEFT_AS_WRITTEN[context]
+    if grammar is not None and grammar.startswith("no:"):
+        return "display-only", grammar[3:].strip()
+    if advice:
+        return "display-only", "the sentence needs rewording around the facts"
+    if crosses_markup:
+        return "display-only", "the words run across markup that a fix would remove"
+    if not writable:
+        return "display-only", None  # the format is annotated for review, never rewritten
+    if context is not None:
+        return "unsafe", "the words may be cited from law in force"
+    if quoted:
+        return "unsafe", "the words are in quotation marks"
+    if acronym:
+        return "unsafe", "a short form may call for another short form"
+    if grammar is not None:
+        return "unsafe", grammar.split(":", 1)[-1].strip()
+    if not automatic:
+        return "unsafe", "the right wording depends on what is meant"
+    return "safe", None
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """All replacements of one occurrence, each for the same reported span."""
-
-    start: int
-    end: int
-    replacements: tuple[str, ...]
-    fix: str | None
+# --------------------------------------------------------------------------- applying
 
 
-def render_occurrence(rule: Rule, source: str, start: int, end: int, *, plural: bool,
-                      article: tuple[int, int] | None, next_is_word: bool, possessive: bool,
-                      mention: bool, acronym: bool = False) -> Rendered:
-    """Render every replacement of ``rule`` for ``source[start:end]``, preferred first.
+def chosen_edits(findings: Iterable[Finding], *, unsafe: bool = False) -> list[tuple[Finding, tuple[Edit, ...]]]:
+    """The fixes to apply, left to right, each whole or not at all.
 
-    The reported span takes in a preceding "a"/"an" when the preferred replacement needs a
-    different article, so a fix never edits outside the span it reports.
+    The one overlap rule: a fix is skipped when any of its edits overlaps (or touches the
+    same point as) an edit of a fix already chosen; the earlier fix wins.
     """
-    preferred = rule.preferred
-    ordered = ([preferred] if preferred is not None else []) + [r for r in rule.replacements
-                                                                  if r is not preferred]
-    if not ordered:
-        return Rendered(start, end, (), None)
-
-    def one(rep: Replacement, art: tuple[int, int] | None) -> Rendering:
-        return render(rep, source, start, end, plural=plural, article=art, next_is_word=next_is_word,
-                      possessive=possessive, acronym=acronym)
-
-    first = one(ordered[0], article)
-    span_start = first.start
-    texts = [first.text]
-    for rep in ordered[1:]:
-        r = one(rep, article if span_start < start else None)
-        texts.append(r.text if r.start == span_start else source[span_start:start] + r.text)
-    fix = texts[0] if rule.fix is not None and not mention and first.safe else None
-    return Rendered(span_start, end, tuple(dict.fromkeys(texts)), fix)
+    chosen: list[tuple[Finding, tuple[Edit, ...]]] = []
+    taken: list[tuple[int, int]] = []
+    for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):
+        if f.fix is None or not f.fix.applies(unsafe=unsafe):
+            continue
+        edits = f.fix.edits
+        if any(_overlaps(e.start, e.end, s, t) for e in edits for s, t in taken):
+            continue
+        chosen.append((f, edits))
+        taken.extend((e.start, e.end) for e in edits)
+    return chosen
 
 
-def _match_case(replacement: str, original: str) -> str:
-    letters = [c for c in original if c.isalpha()]
-    if not letters:
-        return replacement
-    words = _WORD_RE.findall(original)
-    if len(letters) > 1 and all(c.isupper() for c in letters):
-        return replacement.upper()
-    if len(words) > 1 and all(w[0].isupper() for w in words if w.lower() not in _SMALL_TITLE_WORDS):
-        return _title_case(replacement)
-    if letters[0].isupper():
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
-
-
-def _title_case(text: str) -> str:
-    out = []
-    for i, word in enumerate(text.split(" ")):
-        if word.isupper() and len(word) > 1:  # an acronym stays as it is
-            out.append(word)
-        elif i > 0 and word.lower() in _SMALL_TITLE_WORDS:
-            out.append(word.lower())
-        else:
-            out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
-    return " ".join(out)
-
-
-def indefinite_article(phrase: str) -> str:
-    """'a' or 'an' for the phrase, by its first sound (good enough for the replacements we ship)."""
-    word = phrase.strip().split(" ")[0] if phrase.strip() else ""
-    if not word:
-        return "a"
-    if word.isupper() and len(word) > 1:  # an acronym read letter by letter
-        return "an" if word[0] in "AEFHILMNORSX" else "a"
-    lower = word.lower()
-    if lower.startswith(("hour", "honest", "honour", "honor", "heir")):
-        return "an"
-    if lower.startswith(("uni", "use", "usu", "uti", "eu", "one", "once", "ewe", "ur")):
-        return "a"
-    return "an" if lower[0] in "aeiou" else "a"
+def _overlaps(a: int, b: int, c: int, d: int) -> bool:
+    if a == b and c == d:
+        return False  # two insertions at one point (a title's underline growing twice) both apply
+    if a == b or c == d:  # an insertion conflicts with an edit that covers or touches its point
+        return c <= a <= d if a == b else a <= c <= b
+    return a < d and c < b
 
 
 def apply_fixes(text: str, findings: Iterable[Finding], *, unsafe: bool = False) -> str:
-    """Apply the fixes of ``findings`` to ``text``; nothing outside their spans changes.
+    """``text`` with the fixes of ``findings`` applied (safe ones; unsafe ones too with
+    ``unsafe``); nothing outside their edits changes.
 
-    With ``unsafe`` the first replacement is applied where no safe fix exists. Findings
-    must belong to ``text`` (their ``text`` must equal the span); overlapping fixes are
-    applied left to right and later overlapping ones skipped.
+    Findings must belong to ``text``: a finding whose span no longer holds its words is an
+    error, never a silent edit somewhere else.
     """
-    edits: list[tuple[int, int, str]] = []
-    for f in sorted(findings, key=lambda f: (f.start, f.end)):
-        replacement = f.fix if f.fix is not None else (f.replacements[0] if unsafe and f.replacements
-                                                         and f.context is None else None)
-        if replacement is None:
-            continue
+    edits: list[Edit] = []
+    for f, fix_edits in chosen_edits(findings, unsafe=unsafe):
         if text[f.start:f.end] != f.text:
             raise ValueError(f"finding {f.rule} at {f.start}:{f.end} does not match the text "
                              f"({text[f.start:f.end]!r} != {f.text!r})")
-        if edits and f.start < edits[-1][1]:
-            continue
-        edits.append((f.start, f.end, replacement))
+        edits.extend(fix_edits)
+    return apply_edits(text, edits)
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     pieces: list[str] = []
     cursor = 0
-    for start, end, replacement in edits:
-        pieces.append(text[cursor:start])
-        pieces.append(replacement)
-        cursor = end
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        pieces.append(text[cursor:e.start])
+        pieces.append(e.text)
+        cursor = max(cursor, e.end)
     pieces.append(text[cursor:])
     return "".join(pieces)
-
-
-def compose_message(rule: Rule, original: str, preferred: str | None, context: str | None,
-                    note: str | None) -> str:
-    if context is not None:
-        prefer = f" (prefer “{preferred}” in your own words)" if preferred else ""
-        return f"“{original}” is {note}: no change needed{prefer}."
-    if preferred:
-        return f"{rule.message} Use “{preferred}”."
-    return rule.message
 
 
 def sort_findings(findings: Sequence[Finding]) -> list[Finding]:

@@ -30,6 +30,7 @@ _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 _MAX_SOURCE_WIDTH = 100
+_FIX_LABELS = {"safe": "fixable", "unsafe": "fixable with --unsafe-fixes", "display-only": "advice"}
 
 
 def concise(findings: Sequence[Finding]) -> str:
@@ -76,16 +77,17 @@ def text(findings: Sequence[Finding], source_line: Callable[[Finding], str | Non
             end_column = f.end_column if f.end_line == f.line else len(line) + 1
             shown, start, end = _window(line, f.column - 1, max(end_column - 1, f.column))
             note = ""
-            if f.fix is not None:
-                note = " " + style(f"→ {f.fix}", fg="green") + style(" (fixable)", dim=True)
-            elif f.replacements and f.context is None:
-                note = " " + style(f"→ {f.replacements[0]}", fg="green")
+            if f.fix is not None and f.context is None:
+                note = " " + style(f"→ {f.fix.text}", fg="green") + style(f" ({_FIX_LABELS[f.fix.applicability]})",
+                                                                         dim=True)
             carets = style("^" * max(1, _width(shown[start:end])), fg=_COLOURS[f.severity], bold=True)
             bar = style("|", fg="blue")
             out.append(f"{pad} {bar}\n")
             out.append(f"{style(label, fg='blue')} {bar} {shown}\n")
             out.append(f"{pad} {bar} {' ' * _width(shown[:start])}{carets}{note}\n")
-            others = [r for r in f.replacements if r != (f.fix or (f.replacements[0] if f.context is None else None))]
+            if f.fix is not None and f.fix.applicability == "display-only" and f.fix.note and f.context is None:
+                out.append(f"{pad} = reword by hand: {f.fix.note}\n")
+            others = [r for r in f.replacements if f.fix is None or r != f.fix.text]
             if others and f.context is None:
                 out.append(f"{pad} = also: " + "; ".join(f"“{r}”" for r in others) + "\n")
         out.append("\n")
@@ -108,7 +110,7 @@ def summary_line(findings: Sequence[Finding], summary: Summary,
         with_files = len({f.path for f in findings})
         lines.append(f"Found {_count(len(findings), 'problem')} ({', '.join(parts)}) in {with_files} of {files} "
                      "checked.")
-        fixable = sum(1 for f in findings if f.fix is not None)
+        fixable = sum(1 for f in findings if f.fixable())
         if fixable and not summary.fixing:
             lines.append(f"{fixable} can be fixed with --fix.")
         if summary.unsafe_fixable:
@@ -161,7 +163,7 @@ def github(findings: Sequence[Finding]) -> str:
     for f in findings:
         props = {"file": f.path or "-", "line": f.line, "col": f.column, "endLine": f.end_line,
                  "endColumn": f.end_column, "title": f"opsc-terms [{f.rule}]"}
-        message = f.message + (f" Fix: “{f.fix}”." if f.fix else "")
+        message = f.message + (f" Fix: “{f.fix.text}”." if f.fixable() and f.fix else "")
         rendered = ",".join(f"{k}={_gh_property(str(v))}" for k, v in props.items())
         out.append(f"::{_GITHUB_LEVELS[f.severity]} {rendered}::{_gh_data(message)}\n")
     return "".join(out)
@@ -238,20 +240,39 @@ def _sarif_result(f: Finding, rule_index: int) -> dict[str, Any]:
         "message": {"text": f.message},
         "locations": [{"physicalLocation": location}],
     }
+    properties: dict[str, Any] = {}
     if f.context is not None:
-        result["properties"] = {"context": f.context}
+        properties["context"] = f.context
     if f.fix is not None:
+        properties["fix"] = {"text": f.fix.text, "applicability": f.fix.applicability}
+    if properties:
+        result["properties"] = properties
+    # Only edits a tool may apply travel as SARIF fixes, and only as character offsets
+    # into the file itself (a Word document's paragraphs are not offsets into the file).
+    if f.fix is not None and f.fix.applicability != "display-only":
         result["fixes"] = [{
-            "description": {"text": f"Replace “{f.text}” with “{f.fix}”."},
+            "description": {"text": f"Replace “{f.text}” with “{f.fix.text}”"
+                                    + (" (check the wording)." if f.fix.applicability == "unsafe" else ".")},
             "artifactChanges": [{
                 "artifactLocation": {"uri": _uri(f.path or "-")},
-                "replacements": [{"deletedRegion": {k: region[k] for k in ("startLine", "startColumn", "endLine",
-                                                                           "endColumn", "charOffset",
-                                                                           "charLength")},
-                                  "insertedContent": {"text": f.fix}}],
+                "replacements": [{"deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+                                  "insertedContent": {"text": e.text}} for e in f.fix.edits],
             }],
         }]
     return result
+
+
+# --------------------------------------------------------------------------- Word comments
+
+
+def comment_text(f: Finding) -> str:
+    """The review comment a Word document gets for a finding."""
+    parts = [f"[{f.rule}] {f.message}"]
+    if f.replacements:
+        parts.append("Suggested: " + "; ".join(f"“{r}”" for r in f.replacements[:3]) + ".")
+    if f.sources:
+        parts.append("Sources: " + "; ".join(f.sources) + ".")
+    return " ".join(parts)
 
 
 def _uri(path: str) -> str:

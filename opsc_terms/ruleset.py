@@ -7,9 +7,10 @@ rule and the field. It never imports spaCy, so a run over clean text stays cheap
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -28,9 +29,9 @@ USES = ("person", "phenomenon", "material", "verb", "other")
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _RULE_KEYS = {
     "id", "category", "severity", "profiles", "terms", "patterns", "near", "exceptions", "message",
-    "rationale", "sources", "replacements", "fix", "examples",
+    "rationale", "sources", "replacements", "fix", "advice", "examples",
 }
-_EXAMPLE_KEYS = {"bad", "good", "fixed"}
+_EXAMPLE_KEYS = {"bad", "good", "fixed", "suggested"}
 
 
 class RuleError(Exception):
@@ -62,21 +63,43 @@ class RuleLoadError(Exception):
 
 @dataclass(frozen=True)
 class Replacement:
-    """A recommended wording. ``plural`` is given where number agreement matters."""
+    """A recommended wording, with the forms it takes in other places in a sentence.
+
+    ``plural`` is given where number agreement matters. ``modifier`` is the form that can
+    stand before a noun ("child sexual abuse" videos); ``after_of`` the form after a noun
+    of depiction and "of" (images of "child sexual abuse"); ``forms`` maps the first word
+    of a matched verb phrase (or the word before it and that word, "had prostituted") to
+    the inflected replacement: one text, or a text for a singular and one for a plural
+    subject. Without the form a place needs, the replacement is shown as advice only.
+    """
 
     text: str
     use: str
     plural: str | None = None
+    modifier: str | None = None
+    after_of: str | None = None
+    forms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def form(self, plural: bool) -> str:
         return self.plural if plural and self.plural else self.text
 
+    def verb_form(self, key: str) -> tuple[str, ...] | None:
+        for k, v in self.forms:
+            if k == key:
+                return v
+        return None
+
 
 @dataclass(frozen=True)
 class Examples:
+    """``bad`` must be flagged, ``good`` must not; ``fixed`` is each bad example after
+    ``--fix`` and ``suggested`` after ``--fix --unsafe-fixes`` (the leading suggestion
+    applied wherever it may be)."""
+
     bad: tuple[str, ...] = ()
     good: tuple[str, ...] = ()
     fixed: tuple[str, ...] = ()
+    suggested: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +121,7 @@ class Rule:
     fix: Replacement | None
     examples: Examples
     path: str = field(compare=False)
+    advice: bool = False  # replacements are shown as advice, never offered as edits
 
     @property
     def preferred(self) -> Replacement | None:
@@ -163,6 +187,19 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Grammar:
+    """What rendering a replacement in place needs to know about the language (see rules/README.md)."""
+
+    postmodifiers: tuple[str, ...] = ()
+    small_title_words: tuple[str, ...] = ()
+    depiction_nouns: tuple[str, ...] = ()
+    conjunctions: tuple[str, ...] = ()
+    after_noun: tuple[str, ...] = ()
+    singular_pronouns: tuple[str, ...] = ()
+    plural_pronouns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class LanguageData:
     language: str
     variants: Mapping[str, str]
@@ -171,6 +208,7 @@ class LanguageData:
     titles: tuple[Title, ...]
     profiles: Mapping[str, Profile]
     documents: tuple[Document, ...]
+    grammar: Grammar = Grammar()
 
 
 @dataclass(frozen=True)
@@ -321,7 +359,7 @@ def _read_toml(item: Traversable | Path, shown: str, errors: list[RuleError]) ->
 
 def _merge_language(target: dict[str, Any], data: dict[str, Any], shown: str, errors: list[RuleError]) -> None:
     for key, value in data.items():
-        if key not in {"variants", "classes", "context", "titles", "profiles", "documents"}:
+        if key not in {"variants", "classes", "context", "titles", "profiles", "documents", "grammar"}:
             errors.append(RuleError(shown, "unknown top-level key", field=key))
             continue
         if key in ("titles", "documents"):
@@ -399,6 +437,17 @@ def _build_language(language: str, raw: dict[str, Any], errors: list[RuleError])
             errors.append(RuleError(f"rules/{language}", f"profile {prof.name!r} extends unknown profile "
                                                          f"{prof.extends!r}", field="profiles"))
 
+    grammar_kwargs: dict[str, tuple[str, ...]] = {}
+    grammar_fields = set(Grammar.__dataclass_fields__)
+    for key, (shown, value) in raw.get("grammar", {}).items():
+        items = _string_list(value)
+        if key not in grammar_fields:
+            errors.append(RuleError(shown, "unknown grammar list", field=f"grammar.{key}"))
+        elif items is None:
+            errors.append(RuleError(shown, "must be a list of strings", field=f"grammar.{key}"))
+        else:
+            grammar_kwargs[key] = tuple(w.lower() for w in items)
+
     documents: list[Document] = []
     for shown, value in raw.get("documents", []):
         if not isinstance(value, dict) or not isinstance(value.get("key"), str) or not value.get("title"):
@@ -409,7 +458,7 @@ def _build_language(language: str, raw: dict[str, Any], errors: list[RuleError])
     documents.sort(key=lambda d: -len(d.key))
 
     return LanguageData(language, variants, classes, ContextCues(**cue_kwargs), tuple(titles), profiles,
-                        tuple(documents))
+                        tuple(documents), Grammar(**grammar_kwargs))
 
 
 def _build_family(language: str, shown: str, data: dict[str, Any], errors: list[RuleError]) -> Family | None:
@@ -507,14 +556,16 @@ def _build_rule(raw: Any, index: int, family: Family, shown: str, lang: Language
             if isinstance(item, str) and item.strip():
                 replacements.append(Replacement(item, use))
             elif isinstance(item, dict) and isinstance(item.get("text"), str):
-                plural = item.get("plural")
-                if plural is not None and not isinstance(plural, str):
-                    err(f"replacements.{use}", "plural must be text")
-                    plural = None
-                replacements.append(Replacement(item["text"], use, plural))
+                replacement = _replacement(item, use, functools.partial(_prefixed, err, f"replacements.{use}"))
+                if replacement is not None:
+                    replacements.append(replacement)
             else:
                 err(f"replacements.{use}", "each replacement is text or {text = ..., plural = ...}")
 
+    advice = raw.get("advice", False)
+    if not isinstance(advice, bool):
+        err("advice", "must be true or false")
+        advice = False
     fix: Replacement | None = None
     raw_fix = raw.get("fix")
     if raw_fix is not None:
@@ -524,10 +575,10 @@ def _build_rule(raw: Any, index: int, family: Family, shown: str, lang: Language
 
     raw_examples = raw.get("examples", {})
     if not isinstance(raw_examples, dict):
-        err("examples", "must be a table with bad, good and fixed lists")
+        err("examples", "must be a table with bad, good, fixed and suggested lists")
         raw_examples = {}
     for key in sorted(set(raw_examples) - _EXAMPLE_KEYS):
-        err(f"examples.{key}", "unknown example list (expected bad, good, fixed)")
+        err(f"examples.{key}", "unknown example list (expected bad, good, fixed, suggested)")
     ex: dict[str, tuple[str, ...]] = {}
     for key in sorted(_EXAMPLE_KEYS):
         items = _string_list(raw_examples.get(key, []))
@@ -539,9 +590,12 @@ def _build_rule(raw: Any, index: int, family: Family, shown: str, lang: Language
         err("examples.bad", "every rule needs at least one example that must be flagged")
     if not ex["good"]:
         err("examples.good", "every rule needs at least one example that must not be flagged")
-    if ex["fixed"] and len(ex["fixed"]) != len(ex["bad"]):
-        err("examples.fixed", f"has {len(ex['fixed'])} entries; it pairs with examples.bad "
-                              f"({len(ex['bad'])} entries)")
+    for key in ("fixed", "suggested"):
+        if ex[key] and len(ex[key]) != len(ex["bad"]):
+            err(f"examples.{key}", f"has {len(ex[key])} entries; it pairs with examples.bad "
+                                   f"({len(ex['bad'])} entries)")
+    if fix is not None and advice:
+        err("fix", "a rule whose replacements are advice cannot have a safe fix")
     if fix is not None and not ex["fixed"]:
         err("examples.fixed", "a rule with a safe fix shows what the fix produces")
 
@@ -553,8 +607,41 @@ def _build_rule(raw: Any, index: int, family: Family, shown: str, lang: Language
         patterns=tuple(patterns), near=near.lstrip("@") if near else None, exceptions=tuple(exceptions),
         message=raw["message"].strip(), rationale=_dedent(raw["rationale"]), sources=tuple(sources),
         replacements=tuple(replacements), fix=fix,
-        examples=Examples(ex["bad"], ex["good"], ex["fixed"]), path=shown,
+        examples=Examples(ex["bad"], ex["good"], ex["fixed"], ex["suggested"]), path=shown, advice=advice,
     )
+
+
+_REPLACEMENT_KEYS = {"text", "plural", "modifier", "after_of", "forms"}
+
+
+def _prefixed(err: Callable[[str, str], None], fld: str, message: str) -> None:
+    err(fld, message)
+
+
+def _replacement(item: dict[str, Any], use: str, err: Callable[[str], None]) -> Replacement | None:
+    for key in sorted(set(item) - _REPLACEMENT_KEYS):
+        err(f"unknown key {key!r} (expected {', '.join(sorted(_REPLACEMENT_KEYS))})")
+        return None
+    values: dict[str, str | None] = {}
+    for key in ("plural", "modifier", "after_of"):
+        value = item.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            err(f"{key} must be text")
+            return None
+        values[key] = value
+    forms: list[tuple[str, tuple[str, ...]]] = []
+    raw_forms = item.get("forms", {})
+    if not isinstance(raw_forms, dict):
+        err("forms must be a table of word = form (or word = [singular, plural])")
+        return None
+    for key, value in raw_forms.items():
+        texts = [value] if isinstance(value, str) else value
+        if (not isinstance(texts, list) or not 1 <= len(texts) <= 2
+                or not all(isinstance(t, str) and t.strip() for t in texts)):
+            err(f"forms.{key}: one form, or [singular, plural]")
+            return None
+        forms.append((key.lower(), tuple(texts)))
+    return Replacement(item["text"], use, values["plural"], values["modifier"], values["after_of"], tuple(forms))
 
 
 # --------------------------------------------------------------------------- pattern syntax

@@ -1,4 +1,4 @@
-"""Checking one file end to end: read, decode, adapt, check, fix, write.
+"""Checking one file end to end: read, decode, lint, leave out the baseline, fix, write.
 
 :func:`process` is the unit of work of ``opsc-terms check``; it runs in the main process or
 in worker processes (``--jobs``), so its input and output are plain picklable data. It
@@ -7,63 +7,35 @@ never raises for a bad file: the reason goes into :attr:`FileResult.problem`.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import difflib
 import os
 import stat
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import get_checker
-from .adapters import Prose, adapt, check_prose, crosses_markup, format_for
-from .baseline import context_of
+from . import documents, get_checker
+from .baseline import Key, context_of, key_for
 from .config import Config
-from .findings import Finding, apply_fixes
-from .text import line_starts
-
-# Byte order marks, longest first: a UTF-32 LE mark starts like a UTF-16 LE one.
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
+from .documents import DocumentError, Source
+from .findings import Finding, apply_fixes, chosen_edits
+from .lines import line_bounds
+from .lint import lint_document
 
 
 class InputError(Exception):
     """A file that cannot be checked; the message is one line for the user."""
 
 
-@dataclass(frozen=True)
-class Source:
-    """Decoded text and how to encode it back exactly."""
-
-    text: str
-    encoding: str = "utf-8"
-    bom: bytes = b""
-
-    def encode(self, text: str) -> bytes:
-        return self.bom + text.encode(self.encoding)
-
-
 def decode(data: bytes) -> Source:
-    """UTF-8 (with or without a byte order mark), or UTF-16/32 with a byte order mark."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Source(data[len(bom):].decode(encoding), encoding, bom)
-            except UnicodeDecodeError as exc:
-                raise InputError(f"not valid {encoding.upper()} (byte {exc.start + len(bom)})") from None
-    if b"\x00" in data[:8192]:
-        raise InputError("a binary file, not text; skipped")
+    """Bytes of a text file as text; :class:`InputError` when they are not text."""
     try:
-        return Source(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"not valid UTF-8 at line {line} (byte {exc.start}); save the file as UTF-8") from None
+        return documents.decode(data)
+    except DocumentError as exc:
+        raise InputError(str(exc)) from None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -102,6 +74,9 @@ class Task:
     unsafe: bool = False
     want_lines: bool = False  # keep the source lines of findings (text output)
     want_context: bool = False  # keep the words around findings (baselines)
+    # Findings already recorded in a baseline for this file: neither reported nor fixed.
+    baseline: tuple[tuple[Key, int], ...] = ()
+    baseline_root: str | None = None
 
 
 @dataclass
@@ -116,13 +91,14 @@ class FileResult:
     kinds: tuple[str, ...] = ()  # Word documents: what each paragraph is
     fixed: int = 0
     unsafe_fixable: int = 0
+    baselined: int = 0
     diff: str = ""
     output: str | None = None  # the fixed text, for standard input
 
 
 def process(task: Task) -> FileResult:
     """Check one file; apply or show fixes as ``task.mode`` says. Never raises for bad input."""
-    fmt = task.fmt or format_for(task.path or task.shown) or "text"
+    fmt = task.fmt or documents.format_for(task.path or task.shown) or "text"
     result = FileResult(task.shown, fmt=fmt)
     try:
         data = task.data if task.data is not None else Path(task.path or task.shown).read_bytes()
@@ -131,7 +107,7 @@ def process(task: Task) -> FileResult:
         return result
     try:
         _run(task, data, result)
-    except InputError as exc:
+    except (InputError, DocumentError) as exc:
         result.problem = str(exc)
         result.findings = []
     return result
@@ -139,82 +115,79 @@ def process(task: Task) -> FileResult:
 
 def _run(task: Task, data: bytes, result: FileResult) -> None:
     checker = get_checker(task.config)
+    form = documents.get_format(result.fmt)
     source: Source | None = None
-    if result.fmt == "docx":
-        from .word import WordError, read_docx
-
-        try:
-            document = read_docx(data)
-        except WordError as exc:
-            raise InputError(str(exc)) from None
-        prose = document.prose
-        result.kinds = document.kinds
+    if form.binary:
+        linted = lint_document(data, form.name, checker=checker, path=task.shown)
         if task.mode != "check":
             result.notes.append("Word documents are never changed in place; use --annotate to get a "
                                 "copy with review comments")
     else:
         source = decode(data)
-        prose = adapt(source.text, result.fmt)
-    findings = check_prose(checker, prose, path=task.shown)
+        linted = lint_document(source.text, form.name, checker=checker, path=task.shown)
+    text = linted.prose.text
+    result.kinds = linted.prose.kinds
+    findings = list(linted.findings)
+    if task.baseline:
+        findings = _without_baselined(task, text, findings, result)
     if source is not None:
-        fixable = _fixable(findings, prose, unsafe=True)
-        safe_count = sum(1 for f in fixable if f.fix is not None)
-        result.unsafe_fixable = 0 if task.unsafe else len(fixable) - safe_count
+        result.unsafe_fixable = 0 if task.unsafe else sum(
+            1 for f in findings if f.fixable(unsafe=True) and not f.fixable())
         if task.mode in ("fix", "diff"):
-            findings, prose = _fix(task, source, prose, findings, result)
+            findings, text = _fix(task, checker, source, findings, result)
     result.findings = findings
     if task.want_lines:
-        starts = [*line_starts(prose.text), len(prose.text) + 1]
-        result.lines = {f.line: prose.text[starts[f.line - 1]:starts[f.line] - 1].rstrip("\r") for f in findings}
+        for f in findings:
+            if f.line not in result.lines:
+                start, end = line_bounds(text, f.start)
+                result.lines[f.line] = text[start:end]
     if task.want_context:
-        result.contexts = [context_of(prose.text, f.start, f.end) for f in findings]
+        result.contexts = [context_of(text, f.start, f.end) for f in findings]
 
 
-def _fixable(findings: list[Finding], prose: Prose, *, unsafe: bool) -> list[Finding]:
-    """The findings a fix would change: safe fixes, plus (unsafe) first replacements of plain uses.
+def _without_baselined(task: Task, text: str, findings: list[Finding], result: FileResult | None) -> list[Finding]:
+    """Drop the findings the baseline records, so they are neither reported nor fixed."""
+    remaining: Counter[Key] = Counter(dict(task.baseline))
+    root = Path(task.baseline_root or ".")
+    fresh = []
+    for f in findings:
+        key = key_for(f, context_of(text, f.start, f.end), root)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+            if result is not None:
+                result.baselined += 1
+        else:
+            fresh.append(f)
+    return fresh
 
-    An unsafe replacement is never applied across hidden markup, as a safe fix never is.
-    """
-    return [f for f in findings
-            if f.fix is not None
-            or (unsafe and f.replacements and f.context is None and not crosses_markup(prose, f))]
 
-
-def _fix(task: Task, source: Source, prose: Prose, findings: list[Finding],
-         result: FileResult) -> tuple[list[Finding], Prose]:
-    chosen = _fixable(findings, prose, unsafe=task.unsafe)
-    new_text = apply_fixes(source.text, chosen, unsafe=task.unsafe)
+def _fix(task: Task, checker: Any, source: Source, findings: list[Finding],
+         result: FileResult) -> tuple[list[Finding], str]:
+    new_text = apply_fixes(source.text, findings, unsafe=task.unsafe)
     if task.path is None and task.mode == "fix":
         result.output = new_text  # standard input: the fixed text goes to standard output
     if new_text == source.text:
-        return findings, prose
-    result.fixed = _edit_count(chosen)
+        return findings, source.text
+    result.fixed = len(chosen_edits(findings, unsafe=task.unsafe))
     if task.mode == "diff":
         result.diff = "".join(difflib.unified_diff(
             source.text.splitlines(keepends=True), new_text.splitlines(keepends=True),
             fromfile=f"a/{task.shown}", tofile=f"b/{task.shown}"))
         if result.diff and not result.diff.endswith("\n"):
             result.diff += "\n\\ No newline at end of file\n"
-        return findings, prose
+        return findings, source.text
     if task.path is not None:
         try:
             write_atomic(Path(task.path), source.encode(new_text))
         except OSError as exc:
             result.fixed = 0
             raise InputError(f"cannot write the fixed file: {_reason(exc)}") from None
-    # Report what is left, at its new position.
-    prose = adapt(new_text, result.fmt)
-    return check_prose(get_checker(task.config), prose, path=task.shown), prose
-
-
-def _edit_count(chosen: list[Finding]) -> int:
-    # apply_fixes skips a fix that overlaps one already applied; count the same way.
-    count, last_end = 0, -1
-    for f in sorted(chosen, key=lambda f: (f.start, f.end)):
-        if f.start >= last_end:
-            count += 1
-            last_end = f.end
-    return count
+    # Report what is left, at its new position (baselined findings stay out of the report).
+    linted = lint_document(new_text, result.fmt, checker=checker, path=task.shown)
+    left = list(linted.findings)
+    if task.baseline:
+        left = _without_baselined(task, new_text, left, None)
+    return left, new_text
 
 
 def _reason(exc: OSError) -> str:

@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-Span = tuple[int, int]
+from .lines import Span
 
 # Characters that are removed from the view: soft hyphen and zero-width marks (PDF and
 # HTML exports are full of them, and they split words invisibly).
@@ -347,35 +347,3 @@ def word_forms(word: str) -> set[str]:
     if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
         forms.add(word[:-1] + "ies")
     return forms
-
-
-# --------------------------------------------------------------------------- positions
-
-
-def line_starts(text: str) -> list[int]:
-    """Offsets at which the lines of ``text`` start (split at "\\n")."""
-    return [0, *(m.end() for m in _NEWLINE_RE.finditer(text))]
-
-
-_NEWLINE_RE = re.compile("\n")
-
-
-class LineIndex:
-    """1-based line and column (in characters) of offsets in a text.
-
-    Lines are counted between the offsets asked for, not indexed for the whole text: a
-    long document with a few findings needs a few C-speed counts, not a scan per line.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._known: list[tuple[int, int]] = [(0, 1)]  # (offset, line), sorted by offset
-
-    def position(self, offset: int) -> tuple[int, int]:
-        i = bisect_right(self._known, (offset, float("inf"))) - 1
-        base, line = self._known[i]
-        line += self.text.count("\n", base, offset)
-        if i == len(self._known) - 1:
-            self._known.append((offset, line))
-        line_start = self.text.rfind("\n", 0, offset) + 1
-        return line, offset - line_start + 1

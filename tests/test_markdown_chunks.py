@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opsc_terms.adapters import _markdown_chunk, _markdown_chunks, markdown
+from opsc_terms.documents.markdown import _markdown_chunk, _markdown_chunks
+from opsc_terms.documents.markdown import read as markdown
 
 BLOCKS = [
     "A paragraph about child prostitutes and the `child porn` code span.",

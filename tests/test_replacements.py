@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import opsc_terms
-from opsc_terms.findings import indefinite_article
+from opsc_terms.rendering import indefinite_article
 
 
 def fixed(text: str, profile: str = "default") -> str:

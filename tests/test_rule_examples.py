@@ -3,6 +3,7 @@
 bad   -> the rule reports a plain use at its own severity
 good  -> the rule reports nothing at warning or error (nothing at all for an info rule)
 fixed -> applying the safe fixes to bad[i] gives fixed[i]
+suggested -> applying the safe and unsafe fixes to bad[i] gives suggested[i]
 """
 
 from __future__ import annotations
@@ -51,3 +52,18 @@ def test_fixed_example(rule: Rule, index: int, text: str) -> None:
     bad = rule.examples.bad[index]
     findings = get_checker(Config(profile=_profile(rule))).check(bad)
     assert opsc_terms.fix(bad, findings) == text
+
+
+@pytest.mark.parametrize(("rule", "index", "text"), _cases("suggested"))
+def test_suggested_example(rule: Rule, index: int, text: str) -> None:
+    """The leading suggestion, applied wherever it may be, reads as the rule data says."""
+    bad = rule.examples.bad[index]
+    assert opsc_terms.fix(bad, _findings(rule, bad), unsafe=True) == text
+
+
+@pytest.mark.parametrize(("rule", "index", "text"), _cases("bad"))
+def test_fix_is_never_applied_where_it_cannot_read_right(rule: Rule, index: int, text: str) -> None:
+    """A finding whose replacement does not fit its place is advice: no tool applies it."""
+    for f in get_checker(Config(profile=_profile(rule))).check(text):
+        if f.fix is not None and f.fix.applicability == "display-only":
+            assert opsc_terms.fix(text, [f], unsafe=True) == text

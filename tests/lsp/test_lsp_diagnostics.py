@@ -8,8 +8,7 @@ from lsp_support import Editor
 from lsprotocol import types
 
 import opsc_terms
-from opsc_terms import get_checker
-from opsc_terms.adapters import adapt, check_prose
+from opsc_terms.lint import lint_document
 from opsc_terms.explain import rule_url
 
 SENTENCE = "Police rescued three child prostitutes."
@@ -142,6 +141,6 @@ async def test_markup_is_read_with_the_command_line_adapters(editor: Editor, tmp
     html = "<p title='child prostitutes'>Police found <b>child</b> prostitutes.</p><!-- child pornography -->\n"
     for language, name, text in (("markdown", "raid.md", markdown), ("html", "raid.html", html)):
         uri = editor.open(tmp_path / name, text, language=language)
-        expected = sorted((f.rule, f.start, f.end) for f in check_prose(get_checker(), adapt(text, language)))
+        expected = sorted((f.rule, f.start, f.end) for f in lint_document(text, language).findings)
         assert expected, language
         assert editor.spans(uri, await editor.diagnostics(uri)) == expected

@@ -10,7 +10,7 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from opsc_terms import Config, get_checker
-from opsc_terms.adapters import adapt, check_prose
+from opsc_terms.lint import lint_document
 from opsc_terms.lsp_server.actions import EditBuilder, Target, disable_action
 from opsc_terms.lsp_server.linting import document_format
 from opsc_terms.lsp_server.positions import LspTextDocument, PositionMap, lsp_lines
@@ -151,7 +151,7 @@ def apply(text: str, action: types.CodeAction, positions: PositionMap) -> str:
 
 def disable(text: str, language: str, rule: str) -> str | None:
     fmt = document_format(language)
-    [finding] = [f for f in check_prose(get_checker(), adapt(text, fmt)) if f.rule == rule]
+    [finding] = [f for f in lint_document(text, fmt).findings if f.rule == rule]
     positions = PositionMap(text, PositionCodec("utf-16"))
     target = Target(finding.rule, finding.start, finding.end, finding.text, finding.replacements, finding.fix, None)
     action = disable_action(target, fmt, EditBuilder("file:///doc", 1, text, positions, document_changes=False))
@@ -164,8 +164,8 @@ def test_the_disable_comment_silences_that_finding_only(language: str) -> None:
     fmt = document_format(language)
     disabled = disable(text, language, "child-prostitute")
     assert disabled is not None
-    before = [(f.rule, f.text) for f in check_prose(get_checker(), adapt(text, fmt))]
-    after = [(f.rule, f.text) for f in check_prose(get_checker(), adapt(disabled, fmt))]
+    before = [(f.rule, f.text) for f in lint_document(text, fmt).findings]
+    after = [(f.rule, f.text) for f in lint_document(disabled, fmt).findings]
     assert after == [r for r in before if r[0] != "child-prostitute"]
     if language in ("markdown", "html", "latex"):
         # At the end of the line: no new line that could end a paragraph.

@@ -1,4 +1,4 @@
-"""Word documents (.docx): reading their text for the checker, and writing review comments.
+"""Word documents (.docx): reading their text, and writing a copy with review comments.
 
 A document becomes a text with one line per paragraph, so a finding's ``line`` is the
 paragraph number and its ``column`` the character in that paragraph (both 1-based).
@@ -23,9 +23,8 @@ from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
-from .adapters import Prose, parse_directive
-from .findings import Finding
-from .text import Span
+from ..lines import Span
+from .model import DocumentError, Prose, merge_spans, parse_directive
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -35,7 +34,7 @@ _DIRECTIVE_RE = re.compile(r"\s*(opsc-terms:\s*(?:disable-next-line|disable|enab
 ANNOTATABLE = frozenset({"body", "table"})
 
 
-class WordError(Exception):
+class WordError(DocumentError):
     """A file that cannot be read as a Word document; the message is one line."""
 
 
@@ -54,35 +53,34 @@ class _Paragraph:
     parent: Any  # the python-docx object that owns the paragraph (for Run objects)
     text: str
     pieces: list[_Piece]
+    emphasis: list[Span]  # italic runs and hyperlink text, in paragraph offsets
 
 
-@dataclass
-class WordDocument:
-    """A read document: the prose to check and what each line (paragraph) is."""
+def read(data: bytes) -> Prose:
+    """Read a .docx file's bytes; raise WordError with a one-line reason.
 
-    prose: Prose
-    kinds: tuple[str, ...]  # per paragraph: body, table, header, footer, footnote, endnote
-
-
-def read_docx(data: bytes) -> WordDocument:
-    """Read a .docx file's bytes; raise WordError with a one-line reason."""
+    The prose's ``kinds`` say what each line (paragraph) is: body, table, header, footer,
+    footnote or endnote.
+    """
     document = _open(data)
     paragraphs = list(_paragraphs(document))
     texts = [p.text for p in paragraphs]
     text = "\n".join(texts)
     regions: list[Span] = []
     directives = []
+    emphasis: list[Span] = []
     offset = 0
-    for paragraph_text in texts:
+    for paragraph, paragraph_text in zip(paragraphs, texts, strict=True):
+        emphasis.extend((offset + s, offset + e) for s, e in paragraph.emphasis)
         m = _DIRECTIVE_RE.fullmatch(paragraph_text)
-        directive = parse_directive(m.group(1), offset + len(paragraph_text)) if m else None
+        directive = parse_directive(m.group(1), offset + len(paragraph_text), offset + m.start(1)) if m else None
         if directive is not None:
             directives.append(directive)
         elif paragraph_text.strip():
             regions.append((offset, offset + len(paragraph_text)))
         offset += len(paragraph_text) + 1
-    prose = Prose(text, tuple(regions), directives=tuple(directives), format="docx", comment=None)
-    return WordDocument(prose, tuple(p.kind for p in paragraphs))
+    return Prose(text, tuple(regions), directives=tuple(directives), format="docx", comment=None,
+                 emphasis=merge_spans(emphasis), kinds=tuple(p.kind for p in paragraphs))
 
 
 def _open(data: bytes) -> Any:
@@ -165,6 +163,7 @@ def _notes(part: Any, kind: str) -> Iterator[_Paragraph]:
 
 def _paragraph(p: Any, parent: Any, kind: str) -> _Paragraph:
     pieces: list[_Piece] = []
+    emphasis: list[Span] = []
     offset = 0
 
     def walk(element: Any, run: Any) -> None:
@@ -174,6 +173,18 @@ def _paragraph(p: Any, parent: Any, kind: str) -> _Paragraph:
             return
         if tag == _W + "r":
             run = element
+            if _italic(element):
+                begin = offset
+                for child in element:
+                    walk(child, run)
+                emphasis.append((begin, offset))
+                return
+        if tag == _W + "hyperlink":
+            begin = offset
+            for child in element:
+                walk(child, run)
+            emphasis.append((begin, offset))
+            return
         text = None
         if tag == _W + "t":
             text = element.text or ""
@@ -192,36 +203,54 @@ def _paragraph(p: Any, parent: Any, kind: str) -> _Paragraph:
     for child in p:
         walk(child, None)
     text = "".join(piece.text for piece in pieces).replace("\n", " ").replace("\r", " ")
-    return _Paragraph(kind, p, parent, text, pieces)
+    return _Paragraph(kind, p, parent, text, pieces, [(s, e) for s, e in emphasis if e > s])
+
+
+def _italic(run: Any) -> bool:
+    """Is the run set in italics (directly, not through a style)?"""
+    properties = run.find(_W + "rPr")
+    if properties is None:
+        return False
+    italic = properties.find(_W + "i")
+    return italic is not None and italic.get(_W + "val") not in ("0", "false", "off")
 
 
 # --------------------------------------------------------------------------- review comments
 
 
 @dataclass(frozen=True)
+class Comment:
+    """A review comment on the characters ``start:end`` of paragraph ``line`` (1-based)."""
+
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class AnnotationResult:
     added: int
-    skipped: int  # findings in headers, footers or notes, where Word has no comments
+    skipped: int  # comments in headers, footers or notes, where Word has no comments
 
 
-def annotate_docx(data: bytes, findings: Iterable[Finding], destination: Any, *,
-                  author: str = "opsc-terms") -> AnnotationResult:
-    """Save a copy of the document with a Word comment on each finding.
+def annotate(data: bytes, comments: Iterable[Comment], destination: Any, *,
+             author: str = "opsc-terms") -> AnnotationResult:
+    """Save a copy of the document with a Word comment on each of ``comments``.
 
-    ``destination`` is a path or a binary file object. Each comment holds the message, the
-    suggested wording and the sources; it is anchored on exactly the reported words (runs
-    are split at the finding's edges when they hold plain text).
+    ``destination`` is a path or a binary file object. Each comment is anchored on exactly
+    the characters it names (runs are split at its edges when they hold plain text).
     """
     document = _open(data)
     paragraphs = list(_paragraphs(document))
     added = skipped = 0
-    for f in sorted(findings, key=lambda f: (f.line, f.column)):
-        index = f.line - 1
+    for c in sorted(comments, key=lambda c: (c.line, c.start)):
+        index = c.line - 1
         if not 0 <= index < len(paragraphs) or paragraphs[index].kind not in ANNOTATABLE:
             skipped += 1
             continue
         paragraph = paragraphs[index]
-        start, end = f.column - 1, (f.end_column - 1 if f.end_line == f.line else len(paragraph.text))
+        start, end = c.start, min(c.end, len(paragraph.text))
         paragraph = _split_at(paragraph, start)
         paragraph = _split_at(paragraph, end)
         runs = _runs_between(paragraph, start, end)
@@ -231,20 +260,11 @@ def annotate_docx(data: bytes, findings: Iterable[Finding], destination: Any, *,
         from docx.text.run import Run
 
         document.add_comment([Run(runs[0], paragraph.parent), Run(runs[-1], paragraph.parent)],
-                             text=comment_text(f), author=author, initials="OT")
+                             text=c.text, author=author, initials="OT")
         paragraphs[index] = paragraph
         added += 1
     document.save(destination)
     return AnnotationResult(added, skipped)
-
-
-def comment_text(f: Finding) -> str:
-    parts = [f"[{f.rule}] {f.message}"]
-    if f.replacements:
-        parts.append("Suggested: " + "; ".join(f"“{r}”" for r in f.replacements[:3]) + ".")
-    if f.sources:
-        parts.append("Sources: " + "; ".join(f.sources) + ".")
-    return " ".join(parts)
 
 
 def _split_at(paragraph: _Paragraph, offset: int) -> _Paragraph:

@@ -1,25 +1,17 @@
-"""Document adapters: what counts as prose in each format, exact source offsets, suppression comments."""
+"""Document readers: what counts as prose in each format, exact source offsets, suppression comments."""
 
 from __future__ import annotations
 
 import pytest
 
-from opsc_terms import Finding, get_checker
-from opsc_terms.adapters import (
-    FORMATS,
-    Directive,
-    Prose,
-    adapt,
-    apply_directives,
-    check_prose,
-    directive_comment,
-    format_for,
-    parse_directive,
-)
+from opsc_terms import Finding
+from opsc_terms.documents import FORMATS, Directive, Prose, directive_comment, format_for, parse_directive
+from opsc_terms.documents import read as adapt
+from opsc_terms.lint import apply_directives, lint_document
 
 
 def findings(text: str, fmt: str) -> list[Finding]:
-    found = check_prose(get_checker(), adapt(text, fmt))
+    found = list(lint_document(text, fmt).findings)
     for f in found:  # positions always point into the original text
         assert text[f.start:f.end] == f.text, f
     return found
@@ -44,7 +36,7 @@ def test_format_for_suffixes_and_language_ids(name: str, expected: str | None) -
 
 def test_every_text_format_has_an_adapter_and_a_comment_style() -> None:
     for fmt in FORMATS:
-        if fmt == "docx":
+        if FORMATS[fmt].binary:
             assert directive_comment(fmt, "disable") is None
             continue
         prose = adapt("Plain words.", fmt)

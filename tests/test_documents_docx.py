@@ -8,40 +8,49 @@ import zipfile
 import pytest
 from wordfiles import make_docx
 
-from opsc_terms import get_checker
-from opsc_terms.adapters import check_prose
-from opsc_terms.word import WordError, annotate_docx, comment_text, read_docx
+from opsc_terms import Finding
+from opsc_terms.documents.docx import Comment, WordError, annotate
+from opsc_terms.documents.docx import read as read_docx
+from opsc_terms.formats import comment_text
+from opsc_terms.lint import lint_document
+
+
+def check_docx(data: bytes) -> list[Finding]:
+    return list(lint_document(data, "docx").findings)
+
+
+def annotate_docx(data: bytes, findings: list[Finding], out: io.BytesIO) -> object:
+    comments = [Comment(f.line, f.column - 1, f.end_column - 1, comment_text(f)) for f in findings]
+    return annotate(data, comments, out)
 
 
 def test_paragraphs_are_lines_in_a_documented_order() -> None:
     document = read_docx(make_docx(body=["First.", "Second."], table=[["cell a", "cell b"]], header="Top",
                                    footer="Bottom", footnotes=["A note."]))
-    assert document.prose.text.split("\n") == ["First.", "Second.", "cell a", "cell b", "Top", "Bottom", "A note."]
+    assert document.text.split("\n") == ["First.", "Second.", "cell a", "cell b", "Top", "Bottom", "A note."]
     assert document.kinds == ("body", "body", "table", "table", "header", "footer", "footnote")
 
 
 def test_tracked_insertions_are_read_and_deletions_are_not() -> None:
     document = read_docx(make_docx(tracked=("Offences involving ", "child pornography", "abuse material")))
-    assert document.prose.text == "Offences involving abuse material"
+    assert document.text == "Offences involving abuse material"
 
 
 def test_phrases_never_join_across_paragraphs() -> None:
-    document = read_docx(make_docx(body=["Police found a child", "prostitute in the flat."]))
-    assert check_prose(get_checker(), document.prose) == []
+    assert check_docx(make_docx(body=["Police found a child", "prostitute in the flat."])) == []
 
 
 def test_findings_in_every_part_with_paragraph_positions() -> None:
-    document = read_docx(make_docx(body=["Clean.", "A child prostitute was found."], table=[["child porn"]],
-                                   header="On child prostitution", footnotes=["Earlier child sex tourism law."]))
-    found = check_prose(get_checker(), document.prose)
+    found = check_docx(make_docx(body=["Clean.", "A child prostitute was found."], table=[["child porn"]],
+                                 header="On child prostitution", footnotes=["Earlier child sex tourism law."]))
     assert [(f.line, f.column, f.text) for f in found] == [
         (2, 3, "child prostitute"), (3, 1, "child porn"), (4, 4, "child prostitution"), (5, 9, "child sex tourism")]
 
 
 def test_directive_paragraph_suppresses_the_next_one() -> None:
-    document = read_docx(make_docx(body=["opsc-terms: disable-next-line child-porn", "Quoted: child porn.",
-                                         "Our text: child porn."]))
-    assert [f.line for f in check_prose(get_checker(), document.prose)] == [3]
+    found = check_docx(make_docx(body=["opsc-terms: disable-next-line child-porn", "Quoted: child porn.",
+                                       "Our text: child porn."]))
+    assert [f.line for f in found] == [3]
 
 
 def test_annotate_adds_comments_on_exactly_the_reported_words() -> None:
@@ -49,7 +58,7 @@ def test_annotate_adds_comments_on_exactly_the_reported_words() -> None:
 
     data = make_docx(body=["Police rescued three child prostitutes yesterday."], table=[["A child porn case"]],
                      header="child porn in a header")
-    found = check_prose(get_checker(), read_docx(data).prose)
+    found = check_docx(data)
     out = io.BytesIO()
     result = annotate_docx(data, found, out)
     assert (result.added, result.skipped) == (2, 1)
@@ -73,7 +82,7 @@ def test_annotate_adds_comments_on_exactly_the_reported_words() -> None:
             else:
                 texts.extend(t.text or "" for t in node.iter(f"{ns}t"))
         assert "".join(texts) == expected
-    assert read_docx(out.getvalue()).prose.text == read_docx(data).prose.text
+    assert read_docx(out.getvalue()).text == read_docx(data).text
 
 
 def test_annotating_inside_a_formatted_run() -> None:
@@ -85,7 +94,7 @@ def test_annotating_inside_a_formatted_run() -> None:
     buffer = io.BytesIO()
     document.save(buffer)
     data = buffer.getvalue()
-    found = check_prose(get_checker(), read_docx(data).prose)
+    found = check_docx(data)
     out = io.BytesIO()
     assert annotate_docx(data, found, out).added == 1
     runs = docx.Document(io.BytesIO(out.getvalue())).paragraphs[0].runs
