@@ -292,11 +292,14 @@ class Matchers:
         A wrong "yes" only makes a fix unsafe (offered, not applied), so it leans to yes.
         """
         lower = word.lower()
-        nouns, adverbs, _ = _word_classes(self.language.language)
+        nouns, adverbs, verbs = _word_classes(self.language.language)
         if not nouns:
             return True
         if lower.endswith(("ed", "ly")) and len(lower) > 4:
             return False
+        lemma = _lookup_table(self.language.language).get(lower)
+        if lemma is not None and lemma != lower and lemma in verbs and not lower.endswith("s"):
+            return False  # an inflected verb: "found", "rising", "ran"
         lemma = self.norm(lower)
         return (lemma in nouns or lower in nouns) and lemma not in adverbs and lower not in adverbs
 

@@ -21,7 +21,7 @@ from urllib.parse import quote
 import click
 
 from .explain import rule_markdown, rule_url
-from .findings import Finding
+from .findings import Edit, Finding
 from .ruleset import Rule, RulePack
 
 FORMATS = ("text", "concise", "json", "sarif", "github")
@@ -255,11 +255,17 @@ def _sarif_result(f: Finding, rule_index: int) -> dict[str, Any]:
                                     + (" (check the wording)." if f.fix.applicability == "unsafe" else ".")},
             "artifactChanges": [{
                 "artifactLocation": {"uri": _uri(f.path or "-")},
-                "replacements": [{"deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+                "replacements": [{"deletedRegion": _deleted_region(e, f, region),
                                   "insertedContent": {"text": e.text}} for e in f.fix.edits],
             }],
         }]
     return result
+
+
+def _deleted_region(e: Edit, f: Finding, region: dict[str, Any]) -> dict[str, Any]:
+    if (e.start, e.end) == (f.start, f.end):
+        return {k: region[k] for k in ("startLine", "startColumn", "endLine", "endColumn", "charOffset", "charLength")}
+    return {"charOffset": e.start, "charLength": e.end - e.start}  # a title's underline: offsets only
 
 
 # --------------------------------------------------------------------------- Word comments

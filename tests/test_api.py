@@ -19,7 +19,9 @@ def test_finding_fields() -> None:
         "child-prostitute", "error", "prostitution", "avoid", None)
     assert text[f.start:f.end] == f.text == "child prostitutes"
     assert (f.line, f.column, f.end_line, f.end_column) == (2, 22, 2, 39)
-    assert f.replacements[0] == f.fix == "children exploited in prostitution"
+    assert f.fix is not None
+    assert f.replacements[0] == f.fix.text == "children exploited in prostitution"
+    assert f.fix.applicability == "safe"
     assert "CRC/C/156, para. 55" in f.sources
     assert "children exploited in prostitution" in f.message
     data = f.to_dict()

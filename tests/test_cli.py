@@ -76,7 +76,8 @@ def test_json_contract(tmp: Path) -> None:
     assert finding["path"] == str(Path("docs") / "a.txt")
     assert PLAIN[finding["start"]:finding["end"]] == finding["text"] == "child prostitutes"
     assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (1, 22, 1, 39)
-    assert finding["fix"] == "children exploited in prostitution"
+    assert finding["fix"] == {"text": "children exploited in prostitution", "applicability": "safe", "note": None,
+                              "edits": [{"start": 21, "end": 38, "text": "children exploited in prostitution"}]}
     assert finding["context"] is None
 
 
@@ -171,7 +172,10 @@ def test_sarif_structure(tmp: Path) -> None:
     fix = results[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]
     assert fix["insertedContent"]["text"] == "children exploited in prostitution"
     assert fix["deletedRegion"]["startColumn"] == 22
-    assert "fixes" not in results[2]  # no safe fix for this rule
+    # No safe fix for this rule: its first replacement is offered, to be checked by a person.
+    assert results[2]["properties"]["fix"]["applicability"] == "unsafe"
+    assert "check the wording" in results[2]["fixes"][0]["description"]["text"]
+    assert "fixes" not in results[1]  # a mention: advice only
     assert sarif_run["invocations"][0]["executionSuccessful"] is True
 
 
@@ -265,9 +269,9 @@ def test_fix_changes_nothing_outside_the_reported_spans(tmp: Path) -> None:
     fixed = path.read_bytes().decode("utf-8")
     expected, cursor = [], 0
     for f in sorted(findings, key=lambda f: f["start"]):
-        if f["fix"] is None:
+        if f["fix"] is None or f["fix"]["applicability"] != "safe":
             continue
-        expected += [text[cursor:f["start"]], f["fix"]]
+        expected += [text[cursor:f["start"]], f["fix"]["text"]]
         cursor = f["end"]
     assert fixed == "".join([*expected, text[cursor:]])
     assert "\r\n" in fixed

@@ -15,14 +15,16 @@ def test_add_pipe_by_name_puts_findings_in_doc_spans() -> None:
         nlp = spacy.blank("en")
         nlp.add_pipe("opsc_terms", config={"profile": "media"})
         doc = nlp("The paedo met child prostitutes. The term “child pornography” is outdated.")
-        print(json.dumps([[s.label_, s.text, s._.opsc_finding.severity, s._.opsc_finding.fix]
+        def fix(f):
+            return [f.fix.text, f.fix.applicability] if f.fix else None
+        print(json.dumps([[s.label_, s.text, s._.opsc_finding.severity, fix(s._.opsc_finding)]
                           for s in doc.spans["opsc_terms"]]))
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == [
-        ["paedo", "paedo", "error", None],
-        ["child-prostitute", "child prostitutes", "error", "children exploited in prostitution"],
-        ["child-pornography", "child pornography", "info", None],
+        ["paedo", "paedo", "error", ["child sex offender", "unsafe"]],
+        ["child-prostitute", "child prostitutes", "error", ["children exploited in prostitution", "safe"]],
+        ["child-pornography", "child pornography", "info", ["child sexual abuse material", "display-only"]],
     ]
 
 

@@ -95,10 +95,12 @@ def test_markdown_emphasis_inside_a_term_still_matches_but_is_not_fixed() -> Non
     text = "Police found child **prostitutes** there.\n"
     (f,) = findings(text, "markdown")
     assert f.text == "child **prostitutes"
-    assert f.fix is None  # replacing the span would delete the opening "**"
+    assert f.fix is not None
+    assert f.fix.applicability == "display-only"  # replacing the span would delete the opening "**"
     whole = findings("Police found **child prostitutes** there.\n", "markdown")[0]
     assert whole.text == "child prostitutes"
     assert whole.fix is not None
+    assert whole.fix.applicability == "safe"
 
 
 def test_markdown_block_quote_and_list_continuations() -> None:

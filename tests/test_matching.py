@@ -56,7 +56,7 @@ def test_recommended_wording_and_near_misses_are_not_reported(text: str) -> None
 
 
 def test_media_profile_adds_framing_rules() -> None:
-    text = "The paedo had an affair with a 15-year-old and called it underage sex."
+    text = "The paedo's fling with a 15-year-old involved underage sex."
     default = {r for r, _ in rules_found(text)}
     media = {r for r, _ in rules_found(text, profile="media")}
     assert "paedo" not in default
@@ -70,7 +70,10 @@ def test_media_profile_raises_sex_with_child_to_error() -> None:
     [media] = opsc_terms.check(text, profile="media")
     assert (default.rule, default.severity) == ("sex-with-child", "warning")
     assert (media.rule, media.severity) == ("sex-with-child", "error")
-    assert default.text == "having sex with a 14-year-old"
+    # The verb phrase is reported; the child it names stays out of the replaced span.
+    assert default.text == "having sex with"
+    assert default.fix is not None
+    assert opsc_terms.fix(text, [default], unsafe=True) == "He admitted sexually abusing a 14-year-old."
 
 
 @pytest.mark.parametrize("text", [
@@ -89,7 +92,9 @@ def test_relationship_with_child_in_general_is_not_flagged() -> None:
 def test_acronym_is_case_sensitive_and_at_most_a_warning() -> None:
     assert opsc_terms.check("the wcst scores were normal") == []
     [finding] = opsc_terms.check("Victims of WCST are very young.")
-    assert (finding.rule, finding.severity, finding.fix) == ("webcam-child-sex-tourism", "warning", None)
+    assert (finding.rule, finding.severity) == ("webcam-child-sex-tourism", "warning")
+    assert finding.fix is not None
+    assert finding.fix.applicability == "unsafe"  # a short form may call for another short form
 
 
 def test_near_condition_limits_adult_wording() -> None:

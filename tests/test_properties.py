@@ -27,17 +27,20 @@ def test_any_text(parts: list[str], profile: str) -> None:
         assert 0 <= f.start < f.end <= len(text)
         assert text[f.start:f.end] == f.text
         assert f.severity in ("error", "warning", "info")
-    fixed = opsc_terms.fix(text, findings)
-    # Outside the spans that were fixed, every character is unchanged and in order.
-    cursor, rebuilt = 0, []
-    for f in sorted(findings, key=lambda f: f.start):
-        if f.fix is None or f.start < cursor:
-            continue
-        rebuilt.append(text[cursor:f.start])
-        rebuilt.append(f.fix)
-        cursor = f.end
-    rebuilt.append(text[cursor:])
-    assert fixed == "".join(rebuilt)
+    for unsafe in (False, True):
+        fixed = opsc_terms.fix(text, findings, unsafe=unsafe)
+        # Outside the spans that were fixed, every character is unchanged and in order.
+        cursor, rebuilt = 0, []
+        for f in sorted(findings, key=lambda f: f.start):
+            if not f.fixable(unsafe=unsafe) or f.start < cursor:
+                continue
+            assert f.fix is not None
+            assert [(e.start, e.end) for e in f.fix.edits] == [(f.start, f.end)]
+            rebuilt.append(text[cursor:f.start])
+            rebuilt.append(f.fix.text)
+            cursor = f.end
+        rebuilt.append(text[cursor:])
+        assert fixed == "".join(rebuilt)
 
 
 def test_empty_and_degenerate_inputs() -> None:

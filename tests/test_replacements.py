@@ -18,6 +18,18 @@ def fixed(text: str, profile: str = "default") -> str:
     ("Child pornography was found.", "Child sexual abuse material was found."),
     ("He Sold Child Pornography", "He Sold Child Sexual Abuse Material"),
     ("CHILD PORNOGRAPHY FOUND", "CHILD SEXUAL ABUSE MATERIAL FOUND"),
+    # before a noun, the rule's modifier form
+    ("Police broke a child pornography ring.", "Police broke a child sexual abuse ring."),
+    ("The child-porn videos were seized.", "The child sexual abuse videos were seized."),
+    # after a noun of depiction, the form that does not name the material twice
+    ("Officers found images of child pornography.", "Officers found images of child sexual abuse."),
+    # a hyphenated compound, a term that describes the next word with no form for it,
+    # a plural possessive: advice only, nothing is applied
+    ("They ran a child-porn-sharing network.", "They ran a child-porn-sharing network."),
+    ("The child-sex-tourist trade grew.", "The child-sex-tourist trade grew."),
+    ("The child prostitutes' families spoke.", "The child prostitutes' families spoke."),
+    # quoted words are changed only on request
+    ("He called it “child porn” again.", "He called it “child porn” again."),
     # number agreement
     ("a child prostitute was found.", "a child exploited in prostitution was found."),
     ("two child prostitutes were found.", "two children exploited in prostitution were found."),
@@ -27,8 +39,6 @@ def fixed(text: str, profile: str = "default") -> str:
     ("AN UNDERAGE PROSTITUTE WAS FOUND", "A CHILD EXPLOITED IN PROSTITUTION WAS FOUND"),
     # a phrase that ends in "of ..." cannot stand before a noun: offered, not applied
     ("Police broke a child prostitution ring.", "Police broke a child prostitution ring."),
-    # ... but a compound replacement can
-    ("Police broke a child pornography ring.", "Police broke a child sexual abuse material ring."),
     # a post-modified replacement cannot take a possessive either
     ("The child prostitute's mother spoke.", "The child prostitute's mother spoke."),
     # mentions, titles and quotations are left alone
@@ -41,19 +51,23 @@ def test_safe_fix_reads_right(before: str, after: str) -> None:
 def test_article_is_part_of_the_reported_span_only_when_it_changes() -> None:
     [changed] = opsc_terms.check("She met an underage prostitute.")
     assert changed.text == "an underage prostitute"
-    assert changed.fix == "a child exploited in prostitution"
+    assert changed.fix is not None
+    assert changed.fix.text == "a child exploited in prostitution"
     [kept] = opsc_terms.check("She met a teenage prostitute.")
     assert kept.text == "teenage prostitute"
-    assert kept.fix == "child exploited in prostitution"
+    assert kept.fix is not None
+    assert kept.fix.text == "child exploited in prostitution"
 
 
 def test_context_dependent_replacements_are_offered_not_applied() -> None:
     text = "The paedophile was sentenced."
     [finding] = opsc_terms.check(text)
-    assert finding.fix is None
+    assert finding.fix is not None
+    assert (finding.fix.text, finding.fix.applicability) == ("child sex offender", "unsafe")
     assert finding.replacements[0] == "child sex offender"
     assert "person with a sexual interest in children" in finding.replacements
     assert opsc_terms.fix(text, [finding]) == text
+    assert opsc_terms.fix(text, [finding], unsafe=True) == "The child sex offender was sentenced."
 
 
 def test_replacements_are_rendered_for_the_span() -> None:
@@ -70,7 +84,7 @@ def test_fix_changes_nothing_outside_reported_spans() -> None:
     expected, cursor = [], 0
     for f in sorted(findings, key=lambda f: f.start):
         expected.append(text[cursor:f.start])
-        expected.append(f.fix if f.fix is not None else f.text)
+        expected.append(f.fix.text if f.fixable() and f.fix is not None else f.text)
         cursor = f.end
     expected.append(text[cursor:])
     assert result == "".join(expected)

@@ -158,7 +158,7 @@ def test_duplicate_id_across_files(tmp_path: Path) -> None:
 def test_organisation_rules_extend_the_pack(tmp_path: Path) -> None:
     extra = _family(tmp_path, "org.toml", GOOD_RULE)
     findings = opsc_terms.check("This orgterm is wrong.", config=Config(extend_rules=(extra,)))
-    assert [(f.rule, f.fix) for f in findings] == [("org-term", "other word")]
+    assert [(f.rule, f.fix.text if f.fix else None) for f in findings] == [("org-term", "other word")]
 
 
 def test_every_language_folder_is_packaged() -> None:

@@ -33,7 +33,9 @@ async def test_open_reports_each_finding_with_its_rule_and_fix(editor: Editor, t
     assert "“children exploited in prostitution”" in diagnostic.message
     assert diagnostic.data == {
         "rule": "child-prostitute", "replacements": list(opsc_terms.check(SENTENCE)[0].replacements),
-        "fix": "children exploited in prostitution", "start": 21, "end": 38, "text": "child prostitutes",
+        "fix": {"text": "children exploited in prostitution", "applicability": "safe", "note": None,
+                "edits": [{"start": 21, "end": 38, "text": "children exploited in prostitution"}]},
+        "start": 21, "end": 38, "text": "child prostitutes",
     }
 
 
