@@ -8,8 +8,8 @@ from pathlib import Path
 from cli_support import HOUSE_RULES
 
 from opsc_terms import get_checker
-from opsc_terms.documents import parse_directive
 from opsc_terms.config import load_config, validate_selectors
+from opsc_terms.documents import parse_directive
 
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ from lsp_support import Editor
 from lsprotocol import types
 
 import opsc_terms
-from opsc_terms.lint import lint_document
 from opsc_terms.explain import rule_url
+from opsc_terms.lint import lint_document
 
 SENTENCE = "Police rescued three child prostitutes."
 

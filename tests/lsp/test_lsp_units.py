@@ -9,7 +9,7 @@ from lsp_support import to_offset, to_position
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
-from opsc_terms import Config, get_checker
+from opsc_terms import Config
 from opsc_terms.lint import lint_document
 from opsc_terms.lsp_server.actions import EditBuilder, Target, disable_action
 from opsc_terms.lsp_server.linting import document_format
