@@ -18,7 +18,6 @@ from lsprotocol import types
 from opsc_terms import Edit, Fix
 from opsc_terms.documents import directive_comment
 from opsc_terms.explain import rule_markdown
-from opsc_terms.findings import chosen_edits
 
 from .linting import SOURCE, LintResult
 from .positions import PositionMap
@@ -113,13 +112,9 @@ class EditBuilder:
         return types.WorkspaceEdit(changes={self.uri: edits})
 
 
-def safe_fixes(result: LintResult) -> list[tuple[int, int, str]]:
-    """The edits of the safe fixes of a result, chosen as ``opsc-terms check --fix`` chooses them."""
-    return [(e.start, e.end, e.text) for _, edits in chosen_edits(result.findings) for e in edits]
-
-
-def fix_all_action(result: LintResult, builder: EditBuilder) -> types.CodeAction | None:
-    fixes = safe_fixes(result)
+def fix_all_action(result: LintResult, fixes: list[tuple[int, int, str]],
+                   builder: EditBuilder) -> types.CodeAction | None:
+    """Fix All: ``fixes`` are the edits ``opsc-terms check --fix`` would make (see ``Linter.fix_all_edits``)."""
     if not fixes:
         return None
     return types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, edit=builder.edit(fixes),
@@ -197,8 +192,8 @@ def disable_action(target: Target, fmt: str, builder: EditBuilder) -> types.Code
     )
 
 
-def code_actions(targets: Sequence[Target], result: LintResult | None, builder: EditBuilder, fmt: str,
-                 only: Sequence[str] | None) -> list[types.CodeAction]:
+def code_actions(targets: Sequence[Target], result: LintResult | None, fix_all: list[tuple[int, int, str]],
+                 builder: EditBuilder, fmt: str, only: Sequence[str] | None) -> list[types.CodeAction]:
     actions: list[types.CodeAction] = []
     if kind_allowed(types.CodeActionKind.QuickFix, only):
         seen: set[tuple[str, int, int]] = set()
@@ -209,8 +204,8 @@ def code_actions(targets: Sequence[Target], result: LintResult | None, builder: 
             actions.extend(quick_fixes(target, builder))
             if (disable := disable_action(target, fmt, builder)) is not None:
                 actions.append(disable)
-    if result is not None and kind_allowed(FIX_ALL_KIND, only) and (fix_all := fix_all_action(result, builder)):
-        actions.append(fix_all)
+    if result is not None and kind_allowed(FIX_ALL_KIND, only) and (action := fix_all_action(result, fix_all, builder)):
+        actions.append(action)
     return actions
 
 

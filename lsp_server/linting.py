@@ -28,7 +28,8 @@ from pygls.workspace.position_codec import PositionCodec
 from opsc_terms import Checker, Finding
 from opsc_terms.documents import format_for
 from opsc_terms.explain import rule_url
-from opsc_terms.lint import lint_document
+from opsc_terms.findings import chosen_edits
+from opsc_terms.lint import fix_document, lint_document
 
 from .positions import PositionMap
 from .settings import CheckerPool, EditorSettings, Problem
@@ -138,6 +139,30 @@ def lint(snapshot: Snapshot, settings: EditorSettings, checkers: CheckerPool,
             resolved.problems)
 
 
+def fix_all_edits(result: LintResult) -> list[tuple[int, int, str]]:
+    """(start, end, new text) edits that take the snapshot to its text after ``--fix``.
+
+    One pass of fixes is the usual case: its edits go as they are. When a fix changes what
+    a neighbour's fix depends on and another pass follows, the whole change is sent as one
+    edit of the region that differs.
+    """
+    first = [(e.start, e.end, e.text) for _, edits in chosen_edits(result.findings) for e in edits]
+    if not first or result.checker is None:
+        return first
+    text = result.snapshot.text
+    done = fix_document(text, document_format(result.snapshot.language_id), checker=result.checker)
+    if done.passes <= 1:
+        return first
+    new = done.text
+    prefix = 0
+    while prefix < min(len(text), len(new)) and text[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(text), len(new)) - prefix and text[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return [(prefix, len(text) - suffix, new[prefix:len(new) - suffix])]
+
+
 class Worker:
     """One thread that runs checks in the order they were submitted.
 
@@ -184,6 +209,7 @@ class Linter:
         self.instance = uuid.uuid4().hex[:8]  # result ids from an earlier server never match
         self._states: dict[str, _State] = {}
         self._positions: dict[str, PositionMap] = {}
+        self._fix_all: dict[str, tuple[str, list[tuple[int, int, str]]]] = {}  # uri -> (result id, edits)
         self._worker = Worker("opsc-terms-check")
 
     # ---- scheduling
@@ -201,8 +227,23 @@ class Linter:
         for uri in list(self._states):
             self.schedule(uri)
 
+    async def fix_all_edits(self, result: LintResult) -> list[tuple[int, int, str]]:
+        """The edits of Fix All for a result: exactly what ``opsc-terms check --fix`` changes.
+
+        Computed on the worker (it may check the fixed text again) and kept per result, so
+        the code action requests an editor sends on every cursor move cost nothing.
+        """
+        uri = result.snapshot.uri
+        cached = self._fix_all.get(uri)
+        if cached is not None and cached[0] == result.result_id:
+            return cached[1]
+        edits = await asyncio.wrap_future(self._worker.submit(fix_all_edits, result))
+        self._fix_all[uri] = (result.result_id, edits)
+        return edits
+
     def close(self, uri: str) -> None:
         self._positions.pop(uri, None)
+        self._fix_all.pop(uri, None)
         state = self._states.pop(uri, None)
         if state is not None:
             if state.task is not None:

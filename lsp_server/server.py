@@ -342,14 +342,18 @@ async def code_action(ls: OpscLanguageServer, params: types.CodeActionParams) ->
         targets = actions.targets_from_result(result, positions.offset(params.range.start),
                                               positions.offset(params.range.end))
     fmt = document_format(document.language_id or "plaintext")
-    return actions.code_actions(targets, result, builder, fmt, only)
+    fix_all: list[tuple[int, int, str]] = []
+    if result is not None and actions.kind_allowed(actions.FIX_ALL_KIND, only) and any(
+            f.fixable() for f in result.findings):
+        fix_all = await ls.linter.fix_all_edits(result)
+    return actions.code_actions(targets, result, fix_all, builder, fmt, only)
 
 
 async def fix_all_command(ls: OpscLanguageServer, uri: str) -> dict[str, Any]:
     result = await ls.linter.current(uri)
     if result is None:
         raise JsonRpcInvalidParams(message=f"{CMD_FIX_ALL}: document not open: {uri}")
-    fixes = actions.safe_fixes(result)
+    fixes = await ls.linter.fix_all_edits(result)
     if not fixes:
         return {"applied": True, "fixes": 0}
     positions = result.positions or PositionMap(result.snapshot.text, result.snapshot.codec)

@@ -24,6 +24,7 @@ from .text import (
     View,
     build_view,
     find_masks,
+    quotation_spans,
     sentence_spans,
     split_blocks,
     window,
@@ -212,6 +213,7 @@ class _Engine:
         pattern_rules = self.checker.pattern_rules
         no_rules: frozenset[str] = frozenset()
         jobs: list[tuple[int, View, frozenset[str]]] = []
+        quotations: list[list[Span]] = []  # per block: the spans inside quotation marks
         for index, ((start, end), block_masks, hits) in enumerate(blocks):
             sentences = sentence_spans(text, start, end)
             firsts = [s for s, _ in sentences]
@@ -221,6 +223,7 @@ class _Engine:
                 span = window(text, sentence, pos)
                 windows[span] = windows.get(span, no_rules) | pattern_rules.get(word, no_rules)
             extra_masks = [(start + s, start + e) for s, e in block_masks]
+            quotations.append(quotation_spans(text, start, end))
             for (w_start, w_end), with_patterns in sorted(windows.items()):
                 masks = find_masks(text, w_start, w_end) + [m for m in extra_masks if m[1] > w_start and m[0] < w_end]
                 jobs.append((index, build_view(text, w_start, w_end, masks=masks, join=self._join), with_patterns))
@@ -230,7 +233,7 @@ class _Engine:
             raws = self.matchers.find(doc, patterns=with_patterns)
             block_start = blocks[index][0][0]
             for o in judge(doc, raws, self.model, self.matchers, self._severity_of_raw):
-                cached = self._cached(text, view, o, block_start)
+                cached = self._cached(text, view, o, block_start, quotations[index])
                 key = (cached.start, cached.end, cached.rule.id)
                 if key not in seen[index]:  # windows of one long sentence may overlap
                     seen[index].add(key)
@@ -246,10 +249,13 @@ class _Engine:
             return "warning"
         return severity
 
-    def _cached(self, text: str, view: View, o: Occurrence, block_start: int) -> _Cached:
+    def _cached(self, text: str, view: View, o: Occurrence, block_start: int,
+                quotations: Sequence[Span]) -> _Cached:
         from .context import CONTEXT_NOTES
 
         start, end = view.to_source(o.start, o.end)
+        # Quoted within its sentence, or inside a quotation that runs over several.
+        quoted = o.quoted or any(q_start <= start and end <= q_end for q_start, q_end in quotations)
         slot = o.slot
         article = view.to_source(*slot.article) if slot.article else None
         # Hyphens are word boundaries in the view; only the source shows a compound.
@@ -280,7 +286,7 @@ class _Engine:
         return _Cached(rule=rule, severity=o.severity, context=o.context, start=span_start - block_start,
                        end=end - block_start, text=text[span_start:end], replacements=texts,
                        fix=texts[0] if texts else None, grammar=first.grammar if first is not None else None,
-                       quoted=o.quoted, acronym=slot.acronym,
+                       quoted=quoted, acronym=slot.acronym,
                        automatic=rule.fix is not None and preferred is rule.fix, message=message)
 
 

@@ -297,7 +297,12 @@ def _occurrence(info: _DocInfo, model: ContextModel, m: RawMatch, severity: Seve
     # The head noun is not always last ("women on the younger side"): any plural word counts.
     plural = any(_is_plural(t) for t in span)
     nxt = doc[m.focus_end] if m.focus_end < len(doc) else None
-    possessive = nxt is not None and nxt.lower_ in ("'s", "’s", "'", "’") and nxt.idx == span.end_char
+    possessive: bool | str = nxt is not None and nxt.lower_ in ("'s", "’s", "'", "’") and nxt.idx == span.end_char
+    if possessive and nxt is not None and nxt.lower_ in ("'", "’"):
+        # A bare apostrophe after a plural is a possessive ("prostitutes' families"); after
+        # anything else it closes a quotation (‘sextortion’).
+        possessive = "plural" if span.text.lower().endswith("s") and info.quote_around(
+            m.focus_start, m.focus_end + 1) is None else False
     # A singular term before a noun describes it ("child porn videos"); a plural one is
     # the head itself ("child sex tourists use ...").
     next_is_noun = (nxt is not None and not possessive and not plural and nxt.is_alpha and not nxt.is_stop
@@ -319,7 +324,11 @@ def _occurrence(info: _DocInfo, model: ContextModel, m: RawMatch, severity: Seve
         if prev.lower_ in ("a", "an"):
             article = (prev.idx, prev.idx + len(prev))
     slot = Slot(plural=plural, possessive=possessive, next_is_noun=next_is_noun,
-                coordinated=nxt is not None and nxt.lower_ in grammar.conjunctions,
+                # "X and trafficking network": a bare word after "and" may share what follows;
+                # "X and the law" is a phrase of its own.
+                coordinated=(nxt is not None and nxt.lower_ in grammar.conjunctions and m.focus_end + 1 < len(doc)
+                             and doc[m.focus_end + 1].is_alpha and not doc[m.focus_end + 1].is_stop),
+                next_word=nxt.lower_ if nxt is not None else "",
                 before=tuple(before), first_word=span[0].lower_ if len(span) else "",
                 subject_plural=_subject_plural(info, model, m.focus_start) if m.kind == "pattern" else None,
                 article=article, acronym=m.kind == "acronym")

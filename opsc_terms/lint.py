@@ -8,14 +8,14 @@ document gets the same findings and the same fixes whichever face it is seen thr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from . import documents
 from .checker import Checker
 from .config import Config
 from .documents import Directive, Prose
-from .findings import Edit, Finding
+from .findings import Edit, Finding, apply_fixes, chosen_edits
 from .lines import LineIndex, line_starts
 
 
@@ -54,6 +54,43 @@ def lint_document(source: str | bytes, fmt: str = "text", config: Config | None 
     known = {r.id for r in checker.pack.rules} | {fam.id for fam in checker.pack.families} | {"all"}
     unknown = tuple((d, name) for d in prose.directives for name in d.rules if name not in known)
     return LintedDocument(prose, tuple(findings), form, unknown)
+
+
+@dataclass(frozen=True)
+class FixedDocument:
+    """A document after its fixes: the new text, how many fixes went in, what is left."""
+
+    text: str
+    fixed: int
+    passes: int
+    remaining: LintedDocument
+
+
+def fix_document(source: str, fmt: str = "text", config: Config | None = None, *, path: str | None = None,
+                 checker: Checker | None = None, unsafe: bool = False,
+                 keep: Callable[[str, list[Finding]], list[Finding]] | None = None,
+                 max_passes: int = 10) -> FixedDocument:
+    """Apply a document's fixes until none is left (as ruff does), checking again after each pass.
+
+    One pass is almost always enough; another is needed only when a fix changes what its
+    neighbour's fix depends on (the word after a term decides its form). ``keep`` filters
+    the findings of each pass (a baseline's recorded findings are neither reported nor
+    fixed).
+    """
+    if checker is None:
+        from . import get_checker
+
+        checker = get_checker(config)
+    text, fixed, passes = source, 0, 0
+    while True:
+        linted = lint_document(text, fmt, checker=checker, path=path)
+        findings = keep(text, list(linted.findings)) if keep is not None else list(linted.findings)
+        chosen = chosen_edits(findings, unsafe=unsafe)
+        if not chosen or passes >= max_passes:
+            return FixedDocument(text, fixed, passes, replace(linted, findings=tuple(findings)))
+        text = apply_fixes(text, findings, unsafe=unsafe)
+        fixed += len(chosen)
+        passes += 1
 
 
 # --------------------------------------------------------------------------- suppression comments

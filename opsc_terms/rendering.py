@@ -1,11 +1,11 @@
 """Rendering a replacement in place: number, capitals, articles, and the place in the sentence.
 
 A replacement is written for the words it replaces and for where they stand: before a
-noun it must be a modifier ("child sexual abuse videos"), after "images of" it must not
-repeat the material, a verb phrase keeps its tense and agrees with its subject, a
-possessive cannot follow "… in prostitution". When the rule data has no form for the
-place, the replacement is still shown, as advice, with the reason it cannot be applied
-("no: …"); when it probably reads right but a person should look, the reason starts with
+noun it must be a modifier ("child sexual abuse material charges", but "child sexual abuse
+videos"), after "images of" it must not repeat the material, a verb phrase keeps its
+tense and agrees with its subject, a possessive cannot follow "… in prostitution". When
+the rule data has no form for the place, the replacement is still shown, as advice, with
+the reason it cannot be applied ("no: …"); when it probably reads right but a person should look, the reason starts with
 "unsafe: …". The result is the input of :func:`opsc_terms.findings.applicability`.
 """
 
@@ -25,8 +25,9 @@ class Slot:
     """Where the reported words stand, as far as a replacement must agree with it."""
 
     plural: bool = False
-    possessive: bool = False
+    possessive: bool | str = False  # True for "'s", "plural" for a bare apostrophe ("prostitutes'")
     next_is_noun: bool = False  # the words describe the next word ("child porn videos")
+    next_word: str = ""  # that word, lower case
     hyphen_after: bool = False  # a hyphen joins them to the next word ("child-porn-sharing")
     hyphen_before: bool = False  # ... or to the word before
     coordinated: bool = False  # "and"/"or" follows: the phrase may be shared ("X and Y network")
@@ -84,14 +85,16 @@ def _choose_form(replacement: Replacement, slot: Slot, grammar: Grammar) -> tupl
         return replacement.text, "no: the verb's tense and subject need rewording by hand"
     if replacement.use == "verb":
         return replacement.form(slot.plural), "no: a verb phrase needs rewording by hand"
-    if len(slot.before) == 2 and slot.before[1] in ("of",) and slot.before[0] in grammar.depiction_nouns:
-        if replacement.after_of:
-            return replacement.after_of, None
+    if len(slot.before) == 2 and slot.before[1] == "of" and slot.before[0] in grammar.depiction_nouns:
+        if replacement.depicted:
+            return replacement.depicted, None
         if replacement.use == "material":
             return replacement.form(slot.plural), "no: the words before already name the material"
     if slot.hyphen_after:
         return replacement.form(slot.plural), "no: a hyphen joins the term to the next word"
     if slot.next_is_noun:
+        if slot.next_word in grammar.depiction_nouns and replacement.depicted:
+            return replacement.depicted, None
         if replacement.modifier:
             return replacement.modifier, None
         return replacement.form(slot.plural), "no: the term describes the next word"
@@ -102,10 +105,14 @@ def _place_problems(replacement: Replacement, base: str, slot: Slot, grammar: Gr
     postmodified = has_postmodifier(base, grammar)
     if slot.possessive and postmodified:
         return "no: a possessive cannot follow this wording"
+    if slot.possessive == "plural" and not base.endswith("s"):
+        return "no: the possessive apostrophe would have to change too"
     if slot.hyphen_before:
+        if " " in base:
+            return "no: a hyphen joins the term to the word before"
         return "unsafe: the term ends a hyphenated compound"
     if slot.coordinated and postmodified:
-        return "unsafe: the words joined by “and” or “or” may share it"
+        return "no: the words joined to it by “and” or “or” may share what follows"
     return None
 
 

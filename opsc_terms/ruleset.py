@@ -66,8 +66,9 @@ class Replacement:
     """A recommended wording, with the forms it takes in other places in a sentence.
 
     ``plural`` is given where number agreement matters. ``modifier`` is the form that can
-    stand before a noun ("child sexual abuse" videos); ``after_of`` the form after a noun
-    of depiction and "of" (images of "child sexual abuse"); ``forms`` maps the first word
+    stand before a noun ("child sexual abuse material" charges); ``depicted`` the form
+    beside a noun of depiction ("child sexual abuse" videos, images of "child sexual
+    abuse"), where naming the material again would repeat it; ``forms`` maps the first word
     of a matched verb phrase (or the word before it and that word, "had prostituted") to
     the inflected replacement: one text, or a text for a singular and one for a plural
     subject. Without the form a place needs, the replacement is shown as advice only.
@@ -77,7 +78,7 @@ class Replacement:
     use: str
     plural: str | None = None
     modifier: str | None = None
-    after_of: str | None = None
+    depicted: str | None = None
     forms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def form(self, plural: bool) -> str:
@@ -611,7 +612,7 @@ def _build_rule(raw: Any, index: int, family: Family, shown: str, lang: Language
     )
 
 
-_REPLACEMENT_KEYS = {"text", "plural", "modifier", "after_of", "forms"}
+_REPLACEMENT_KEYS = {"text", "plural", "modifier", "depicted", "forms"}
 
 
 def _prefixed(err: Callable[[str, str], None], fld: str, message: str) -> None:
@@ -623,7 +624,7 @@ def _replacement(item: dict[str, Any], use: str, err: Callable[[str], None]) -> 
         err(f"unknown key {key!r} (expected {', '.join(sorted(_REPLACEMENT_KEYS))})")
         return None
     values: dict[str, str | None] = {}
-    for key in ("plural", "modifier", "after_of"):
+    for key in ("plural", "modifier", "depicted"):
         value = item.get(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             err(f"{key} must be text")
@@ -641,7 +642,7 @@ def _replacement(item: dict[str, Any], use: str, err: Callable[[str], None]) -> 
             err(f"forms.{key}: one form, or [singular, plural]")
             return None
         forms.append((key.lower(), tuple(texts)))
-    return Replacement(item["text"], use, values["plural"], values["modifier"], values["after_of"], tuple(forms))
+    return Replacement(item["text"], use, values["plural"], values["modifier"], values["depicted"], tuple(forms))
 
 
 # --------------------------------------------------------------------------- pattern syntax

@@ -21,9 +21,9 @@ from . import documents, get_checker
 from .baseline import Key, context_of, key_for
 from .config import Config
 from .documents import DocumentError, Source
-from .findings import Finding, apply_fixes, chosen_edits
+from .findings import Finding
 from .lines import line_bounds
-from .lint import lint_document
+from .lint import fix_document, lint_document
 
 
 class InputError(Exception):
@@ -163,12 +163,16 @@ def _without_baselined(task: Task, text: str, findings: list[Finding], result: F
 
 def _fix(task: Task, checker: Any, source: Source, findings: list[Finding],
          result: FileResult) -> tuple[list[Finding], str]:
-    new_text = apply_fixes(source.text, findings, unsafe=task.unsafe)
+    def keep(text: str, found: list[Finding]) -> list[Finding]:
+        return _without_baselined(task, text, found, None) if task.baseline else found
+
+    done = fix_document(source.text, result.fmt, checker=checker, path=task.shown, unsafe=task.unsafe, keep=keep)
+    new_text = done.text
     if task.path is None and task.mode == "fix":
         result.output = new_text  # standard input: the fixed text goes to standard output
     if new_text == source.text:
         return findings, source.text
-    result.fixed = len(chosen_edits(findings, unsafe=task.unsafe))
+    result.fixed = done.fixed
     if task.mode == "diff":
         result.diff = "".join(difflib.unified_diff(
             source.text.splitlines(keepends=True), new_text.splitlines(keepends=True),
@@ -183,11 +187,7 @@ def _fix(task: Task, checker: Any, source: Source, findings: list[Finding],
             result.fixed = 0
             raise InputError(f"cannot write the fixed file: {_reason(exc)}") from None
     # Report what is left, at its new position (baselined findings stay out of the report).
-    linted = lint_document(new_text, result.fmt, checker=checker, path=task.shown)
-    left = list(linted.findings)
-    if task.baseline:
-        left = _without_baselined(task, new_text, left, None)
-    return left, new_text
+    return list(done.remaining.findings), new_text
 
 
 def _reason(exc: OSError) -> str:

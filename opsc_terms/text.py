@@ -112,11 +112,25 @@ def build_view(source: str, start: int, end: int, *, masks: Sequence[Span] = (),
     cursor = start
     for m_start, m_end in _clip(masks, start, end):
         _normalise_into(source, cursor, m_start, add, join)
-        add(" ", m_start, m_end - m_start, False)
+        add(_masked(source[m_start:m_end]), m_start, m_end - m_start, False)
         cursor = m_end
     _normalise_into(source, cursor, end, add, join)
     view.text = "".join(pieces)
     return view
+
+
+_QUOTE_ENTITIES = {name: char for name, char in _ENTITIES.items() if char in "“”‘’«»\"'"}
+
+
+def _masked(hidden: str) -> str:
+    """What a masked span shows in the view: a space, or the quotation mark a character
+    reference stands for (``&ldquo;child porn&rdquo;`` is quoted, whatever the markup)."""
+    core = hidden.strip()
+    if core.startswith("&") and core.endswith(";"):
+        char = _QUOTE_ENTITIES.get(core[1:-1].lower())
+        if char is not None:
+            return (" " if hidden[:1].isspace() else "") + char + (" " if hidden[-1:].isspace() else "")
+    return " "
 
 
 def _normalise_into(source: str, start: int, end: int, add: Callable[[str, int, int, bool], None],
@@ -234,8 +248,11 @@ class Prefilter:
     def __init__(self, forms: Iterable[str]) -> None:
         self.forms = frozenset(f.lower() for f in forms if f)
         pattern = trie_pattern(self.forms)
-        self._words = re.compile(rf"\b(?:{pattern})\b") if self.forms else None
-        self._words_any_case = re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) if self.forms else None
+        # Word edges that also treat "_" as an edge: "_child prostitutes_" is emphasis in
+        # Markdown and in plain-text mail alike.
+        edged = rf"(?<![^\W_])(?:{pattern})(?![^\W_])"
+        self._words = re.compile(edged) if self.forms else None
+        self._words_any_case = re.compile(edged, re.IGNORECASE) if self.forms else None
         # A break inside a word: a hyphen at a line end, or invisible characters.
         self._split = re.compile(rf"[{_HYPHENS}\u00ad][ \t]*\r?\n[ \t]*|[{_INVISIBLE}]+")
 
@@ -285,6 +302,57 @@ def trie_pattern(words: Iterable[str]) -> str:
         return body
 
     return walk(trie)
+
+
+# --------------------------------------------------------------------------- quotations
+
+_OPENING = "“„«‹〝"
+_CLOSING = "”»›〞"
+_QUOTE_CHARS_RE = re.compile("[\"'‘’" + _OPENING + _CLOSING + "]")
+
+
+def quotation_spans(source: str, start: int, end: int) -> list[Span]:
+    """Spans of ``source[start:end]`` that stand inside quotation marks, marks included.
+
+    Read at the level of a block, so a quotation of several sentences counts whole. A
+    quotation still open at the block's end runs to it, and a closing mark with no
+    opening one starts at the block's beginning: a paragraph of a longer quotation. A
+    straight or single mark opens only before a word and closes only after one; a lone
+    "’" or "'" after a word is an apostrophe.
+    """
+    spans: list[Span] = []
+    open_double: list[int] = []
+    open_single: list[int] = []  # "‘": closed by "’"
+    open_straight: list[int] = []  # "'": closed by "'" (or by "’" in mixed typography)
+
+    def word(i: int) -> bool:
+        return start <= i < end and (source[i].isalnum())
+
+    for m in _QUOTE_CHARS_RE.finditer(source, start, end):
+        i = m.start()
+        c = source[i]
+        before, after = word(i - 1), word(i + 1)
+        if c in _OPENING:
+            open_double.append(i)
+        elif c in _CLOSING:
+            spans.append((open_double.pop() if open_double else start, i + 1))
+        elif c == '"':
+            if open_double and (before or not after):
+                spans.append((open_double.pop(), i + 1))
+            else:
+                open_double.append(i)
+        elif c == "‘":
+            open_single.append(i)
+        elif c == "'" and not before and after:
+            open_straight.append(i)
+        elif before and after:
+            continue  # an apostrophe inside a word: "children's", "don’t"
+        elif c == "’" and open_single:
+            spans.append((open_single.pop(), i + 1))
+        elif open_straight:
+            spans.append((open_straight.pop(), i + 1))
+    spans.extend((i, end) for i in open_double + open_single + open_straight)
+    return spans
 
 
 # --------------------------------------------------------------------------- sentences

@@ -147,3 +147,28 @@ def test_text_output_for_word_shows_paragraph_numbers(tmp: Path) -> None:
     out = run("check", "bill.docx").stdout.splitlines()
     assert out[0].startswith("bill.docx:2:14: error [child-prostitute]")
     assert "¶2 | Section 1. A child prostitute is a victim." in out
+
+
+def test_fix_leaves_baselined_findings_as_they_are(tmp: Path) -> None:
+    doc = tmp / "old.txt"
+    doc.write_text(OLD, encoding="utf-8")
+    assert run("check", "--write-baseline", "baseline.json", "old.txt").exit_code == 0
+    doc.write_text(OLD + "\nToday police found more child prostitutes.\n", encoding="utf-8")
+    fixed = run("check", "--baseline", "baseline.json", "--fix", "old.txt")
+    assert fixed.exit_code == 0, fixed.output
+    text = doc.read_text(encoding="utf-8")
+    # The recorded finding keeps its words; only the new one is fixed.
+    assert "rescued three child prostitutes from a hotel" in text
+    assert "Today police found more children exploited in prostitution." in text
+
+
+def test_word_documents_offer_advice_not_fixes(tmp: Path) -> None:
+    (tmp / "bill.docx").write_bytes(make_docx(body=["Police rescued three child prostitutes."]))
+    text = run("check", "bill.docx")
+    assert "→ children exploited in prostitution (advice)" in text.stdout
+    assert "fixable" not in text.stdout
+    assert "--fix" not in text.stdout
+    sarif = json.loads(run("check", "--format", "sarif", "bill.docx").stdout)
+    [result] = sarif["runs"][0]["results"]
+    assert "fixes" not in result
+    assert result["properties"]["fix"]["applicability"] == "display-only"

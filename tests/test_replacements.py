@@ -19,7 +19,7 @@ def fixed(text: str, profile: str = "default") -> str:
     ("He Sold Child Pornography", "He Sold Child Sexual Abuse Material"),
     ("CHILD PORNOGRAPHY FOUND", "CHILD SEXUAL ABUSE MATERIAL FOUND"),
     # before a noun, the rule's modifier form
-    ("Police broke a child pornography ring.", "Police broke a child sexual abuse ring."),
+    ("Police broke a child pornography ring.", "Police broke a child sexual abuse material ring."),
     ("The child-porn videos were seized.", "The child sexual abuse videos were seized."),
     # after a noun of depiction, the form that does not name the material twice
     ("Officers found images of child pornography.", "Officers found images of child sexual abuse."),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_lsp
 from lsp_support import SERVER_COMMAND, Editor, TestClient, make_client
 from pytest_lsp import ClientServerConfig
+
+# Helpers shared with the library tests (tests/fixgen.py) live one folder up.
+sys.path.insert(0, str(Path(__file__).parents[1]))
 
 # Every end-to-end test runs as each of these clients drives a server: VS Code 1.65
 # (UTF-16 positions, pushed diagnostics) and Neovim (the newest capability set that
