@@ -49,6 +49,13 @@ class Fatal(click.ClickException):
             click.echo(f"opsc-terms: {line}", err=True)
 
 
+def _name(path: str | Path) -> str:
+    """A file name for a message: on one line, whatever characters it holds (see formats.shown_path)."""
+    from .formats import shown_path
+
+    return shown_path(str(path))
+
+
 def _selectors(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(s.strip() for value in values for s in value.split(",") if s.strip())
 
@@ -133,9 +140,9 @@ def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: 
     for r in results:
         if r.problem is not None:
             problems.append((r.shown, r.problem))
-            click.echo(f"opsc-terms: {r.shown}: {r.problem}", err=True)
+            click.echo(f"opsc-terms: {_name(r.shown)}: {r.problem}", err=True)
         for note in r.notes:
-            click.echo(f"opsc-terms: {r.shown}: {note}", err=True)
+            click.echo(f"opsc-terms: {_name(r.shown)}: {note}", err=True)
         pairs.extend((f, r, i) for i, f in enumerate(r.findings))
     order = {id(f): n for n, f in enumerate(sort_findings([f for f, _, _ in pairs]))}
     pairs.sort(key=lambda item: order[id(item[0])])
@@ -201,7 +208,7 @@ def _collect(paths: Sequence[Path], resolver: ConfigResolver, *, mode: str, unsa
                                   force_exclude=force_exclude):
                 if isinstance(found, PathProblem):
                     problems.append((found.shown, found.message))
-                    click.echo(f"opsc-terms: {found.shown}: {found.message}", err=True)
+                    click.echo(f"opsc-terms: {_name(found.shown)}: {found.message}", err=True)
                 elif (real := os.path.realpath(found.path)) not in seen:
                     seen.add(real)
                     tasks.append(_file_task(found, **common))
@@ -287,12 +294,38 @@ def _run(tasks: Sequence[Task], jobs: int, *, progress: bool) -> Iterator[FileRe
 
 
 def _with_progress(results: Iterable[FileResult], total: int, progress: bool) -> Iterator[FileResult]:
+    """Pass ``results`` through, drawing a progress bar on standard error if it is a terminal.
+
+    The bar is one line, redrawn in place with a carriage return and never wider than the
+    terminal (a line that wraps cannot be redrawn, and each redraw would leave a line
+    behind); it is erased when the run ends.
+    """
     stderr = sys.stderr
     if not progress or not _isatty(stderr):
         yield from results
         return
-    with click.progressbar(results, length=total, label="Checking", file=stderr) as bar:
-        yield from bar
+    import time
+
+    width = max(10, _columns(stderr) - 1)  # writing to the last column wraps on some terminals
+    drawn = 0.0
+
+    def draw(done: int) -> None:
+        counter = f" {done}/{total}"
+        room = width - len("Checking ") - len(counter) - 2
+        bar = f"[{'#' * (room * done // max(total, 1)):-<{room}}]" if room >= 10 else ""
+        stderr.write("\r" + f"Checking {bar}{counter}"[:width].ljust(width))
+        stderr.flush()
+
+    draw(0)
+    try:
+        for done, result in enumerate(results, 1):
+            if time.monotonic() - drawn > 0.1 or done == total:
+                draw(done)
+                drawn = time.monotonic()
+            yield result
+    finally:
+        stderr.write("\r" + " " * width + "\r")
+        stderr.flush()
 
 
 # --------------------------------------------------------------------------- output
@@ -306,6 +339,28 @@ def _use_color(choice: str, *, err: bool) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return _isatty(sys.stderr if err else sys.stdout) and os.environ.get("TERM") != "dumb"
+
+
+def _terminal_width(*, err: bool) -> int | None:
+    """The width to fit text output to: ``COLUMNS``, or the terminal's; None for a pipe or file."""
+    stream = sys.stderr if err else sys.stdout
+    if "COLUMNS" not in os.environ and not _isatty(stream):
+        return None
+    return _columns(stream)
+
+
+def _columns(stream: Any) -> int:
+    """``COLUMNS`` when set (as shutil.get_terminal_size reads it), else the width of ``stream``'s terminal."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+        if columns > 0:
+            return columns
+    except ValueError:
+        pass
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def _report(output_format: str, findings: list[Finding], by_path: dict[str, FileResult], summary: dict[str, Any],
@@ -331,7 +386,7 @@ def _report(output_format: str, findings: list[Finding], by_path: dict[str, File
             return f"¶{f.line}" if result is not None and result.fmt == "docx" else str(f.line)
 
         out = formats.text(findings, source_line, formats.Summary(**summary), color=color, gutter=gutter,
-                           summary_line_shown=not quiet)
+                           summary_line_shown=not quiet, width=_terminal_width(err=err), hints=not quiet)
     click.echo(out, nl=False, err=err, color=color)
 
 
@@ -349,7 +404,7 @@ def _write_baseline(path: Path, pairs: list[tuple[Finding, FileResult, int]], pr
         write_atomic(path, baseline.dumps(keys).encode("utf-8"))
     except OSError as exc:
         raise Fatal(f"{path}: cannot write the baseline ({exc.strerror or exc})") from None
-    click.echo(f"Recorded {len(keys)} finding{'s' if len(keys) != 1 else ''} in {path}.", err=True)
+    click.echo(f"Recorded {len(keys)} finding{'s' if len(keys) != 1 else ''} in {_name(path)}.", err=True)
 
 
 def _apply_baseline(path: Path, pairs: list[tuple[Finding, FileResult, int]]) -> list[Finding]:
@@ -386,7 +441,7 @@ def _annotate(task: Task, destination: Path, findings: list[Finding], *, quiet: 
     if not quiet:
         note = (f"; {result.skipped} in headers, footers or notes could not carry a comment"
                 if result.skipped else "")
-        click.echo(f"Wrote {destination} with {result.added} comment{'s' if result.added != 1 else ''}{note}.",
+        click.echo(f"Wrote {_name(destination)} with {result.added} comment{'s' if result.added != 1 else ''}{note}.",
                    err=True)
 
 
