@@ -448,27 +448,30 @@ def _annotate(task: Task, destination: Path, findings: list[Finding], *, quiet: 
 # --------------------------------------------------------------------------- explain and rules
 
 
-def _pack(config_file: Path | None, isolated: bool) -> RulePack:
+def _checker(config_file: Path | None, isolated: bool, profile: str | None = None) -> Any:
+    """The checker the configuration of the working folder sets up (its pack, rules and severities)."""
     try:
-        resolver = ConfigResolver(config_file=config_file, isolated=isolated)
-        return get_checker(resolver.for_path(Path.cwd())).pack
+        resolver = ConfigResolver(config_file=config_file, isolated=isolated, overrides={"profile": profile})
+        return get_checker(resolver.for_path(Path.cwd()))
     except (ConfigError, RuleLoadError, ValueError) as exc:
         raise Fatal(str(exc)) from None
 
 
 @cli.command()
 @click.argument("rule_ids", nargs=-1, required=True, metavar="RULE...")
+@click.option("--format", "output_format", type=click.Choice(["auto", "text", "markdown"]), default="auto",
+              show_default=True, help="text for reading, markdown (the hover text); auto: text on a terminal.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Configuration file (for rules added with extend-rules).")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-def explain(rule_ids: tuple[str, ...], config_file: Path | None, isolated: bool) -> None:
+def explain(rule_ids: tuple[str, ...], output_format: str, config_file: Path | None, isolated: bool) -> None:
     """Explain a rule (or every rule of a family): why, what to write instead, sources, examples.
 
-    This is the text editors show on hover.
+    This is the text editors show on hover; on a terminal it is shown without Markdown syntax.
     """
-    from .explain import rule_markdown
+    from .explain import rule_markdown, rule_text
 
-    pack = _pack(config_file, isolated)
+    pack = _checker(config_file, isolated).pack
     chosen = []
     for rule_id in rule_ids:
         matches = [r for r in pack.rules if r.id == rule_id] or [r for r in pack.rules if r.family == rule_id]
@@ -477,26 +480,45 @@ def explain(rule_ids: tuple[str, ...], config_file: Path | None, isolated: bool)
             raise Fatal(f"unknown rule {rule_id!r}" + (f"; did you mean {hint[0]!r}?" if hint else
                                                           " (see `opsc-terms rules`)"))
         chosen.extend(matches)
-    click.echo("\n".join(rule_markdown(pack, rule) for rule in chosen), nl=False)
+    if output_format == "markdown" or (output_format == "auto" and not _isatty(sys.stdout)):
+        click.echo("\n".join(rule_markdown(pack, rule) for rule in chosen), nl=False)
+        return
+    color = _use_color("auto", err=False)
+    width = min(_columns(sys.stdout), 100) if _isatty(sys.stdout) or "COLUMNS" in os.environ else 80
+
+    def style(value: str, **kwargs: Any) -> str:
+        return click.style(value, **kwargs) if color else value
+
+    click.echo("\n".join(rule_text(pack, rule, width=width, style=style) for rule in chosen), nl=False,
+               color=color)
 
 
 @cli.command()
 @click.option("--format", "output_format", type=click.Choice(["table", "markdown", "json"]), default="table",
               show_default=True, help="table for reading, markdown for docs/rules.md, json for tools.")
+@click.option("--profile", default=None, help="Rule profile (default: the configuration's).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Configuration file (for rules added with extend-rules).")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-def rules(output_format: str, config_file: Path | None, isolated: bool) -> None:
-    """List every rule. `--format markdown` writes the reference in docs/rules.md."""
+def rules(output_format: str, profile: str | None, config_file: Path | None, isolated: bool) -> None:
+    """List every rule, with the severity the configuration gives it ("off": not checked).
+
+    The configuration's profile, select, ignore and severity settings apply, as they do to
+    `check`. `--format markdown` writes the reference in docs/rules.md (default severities).
+    """
     from .explain import rule_url, rules_markdown
 
-    pack = _pack(config_file, isolated)
+    checker = _checker(config_file, isolated, profile)
+    pack, config = checker.pack, checker.config
     ordered = sorted(pack.rules, key=lambda r: (r.family, r.id))
+    active = {r.id for r in checker.rules}
+    severity = {r.id: config.severity_for(r, pack.severity_for(r, config.profile)) for r in ordered}
     if output_format == "markdown":
         click.echo(rules_markdown(pack), nl=False)
     elif output_format == "json":
         click.echo(json.dumps([{
-            "id": r.id, "family": r.family, "category": r.category, "severity": r.severity,
+            "id": r.id, "family": r.family, "category": r.category, "enabled": r.id in active,
+            "severity": severity[r.id], "default_severity": r.severity,
             "profiles": list(r.profiles), "message": r.message, "fix": r.fix.text if r.fix else None,
             "replacements": [x.text for x in r.replacements], "sources": list(r.sources), "url": rule_url(r),
         } for r in ordered], ensure_ascii=False, indent=2))
@@ -505,7 +527,8 @@ def rules(output_format: str, config_file: Path | None, isolated: bool) -> None:
         family_width = max(len(r.family) for r in ordered)
         for r in ordered:
             fix = "fix" if r.fix else "   "
-            click.echo(f"{r.id:<{width}}  {r.family:<{family_width}}  {r.severity:<7}  {fix}  "
+            level = severity[r.id] if r.id in active else "off"
+            click.echo(f"{r.id:<{width}}  {r.family:<{family_width}}  {level:<7}  {fix}  "
                        f"{', '.join(r.profiles):<14}  {r.message}")
 
 

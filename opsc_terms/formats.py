@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import click
 
-from .explain import rule_markdown, rule_url
+from .explain import rule_markdown, rule_text, rule_url
 from .findings import Finding
 from .ruleset import Rule, RulePack
 
@@ -289,7 +289,7 @@ def _sarif_rule(pack: RulePack, rule: Rule) -> dict[str, Any]:
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
         "shortDescription": {"text": rule.message},
         "fullDescription": {"text": rule.rationale},
-        "help": {"text": help_markdown, "markdown": help_markdown},
+        "help": {"text": rule_text(pack, rule), "markdown": help_markdown},
         "helpUri": rule_url(rule),
         "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
         "properties": {"tags": [rule.family, rule.category], "sources": list(rule.sources)},
