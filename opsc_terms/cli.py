@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -34,6 +34,9 @@ from .config import (
 from .findings import Finding, sort_findings
 from .ruleset import SEVERITY_RANK, RuleLoadError, RulePack
 from .runner import FileResult, Task, process, write_atomic
+
+if TYPE_CHECKING:
+    from .checker import Checker
 
 FAIL_LEVELS = ("error", "warning", "info")
 _PROGRESS_MIN_FILES = 20
@@ -448,7 +451,7 @@ def _annotate(task: Task, destination: Path, findings: list[Finding], *, quiet: 
 # --------------------------------------------------------------------------- explain and rules
 
 
-def _checker(config_file: Path | None, isolated: bool, profile: str | None = None) -> Any:
+def _checker(config_file: Path | None, isolated: bool, profile: str | None = None) -> Checker:
     """The checker the configuration of the working folder sets up (its pack, rules and severities)."""
     try:
         resolver = ConfigResolver(config_file=config_file, isolated=isolated, overrides={"profile": profile})
