@@ -45,6 +45,8 @@ MAX_PHRASE_CHARS = 500                # one term, exception, class phrase or all
 MAX_PATTERNS_PER_RULE = 100
 MAX_PATTERN_TOKENS = 32
 MAX_PATTERN_EXPANSIONS = 256          # spaCy Matcher patterns one pattern compiles to
+MAX_PHRASES_IN_ALL = 50_000           # terms and exceptions of every rule together
+MAX_EXPANSIONS_IN_ALL = 5_000         # Matcher patterns of every rule together
 MAX_REPEAT = 8                        # x{lo,hi}: hi, like a ~N gap
 
 
@@ -304,6 +306,7 @@ def load_pack(language: str, files: Iterable[Traversable | Path], *, display_roo
             if rule is not None:
                 rules.append(rule)
 
+    _check_totals(rules, lang, errors)
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:
@@ -319,6 +322,26 @@ def load_pack(language: str, files: Iterable[Traversable | Path], *, display_roo
     if errors:
         raise RuleLoadError(errors)
     return RulePack(lang, tuple(families), tuple(rules))
+
+
+def _check_totals(rules: Sequence[Rule], lang: LanguageData, errors: list[RuleError]) -> None:
+    """Limits on all rules together: each list may be within its limit and the sum not.
+
+    The rule that goes over is named; it is usually in the file that was added last.
+    """
+    phrases = expansions = 0
+    for rule in rules:
+        phrases += len(rule.terms) + len(rule.exceptions)
+        if phrases > MAX_PHRASES_IN_ALL:
+            errors.append(RuleError(rule.path, f"the rule files hold more than {MAX_PHRASES_IN_ALL} terms and "
+                                               "exceptions in all", rule=rule.id, field="terms"))
+            return
+        expansions += sum(pattern_expansions(parse_pattern(p), lang.classes) for p in rule.patterns)
+        if expansions > MAX_EXPANSIONS_IN_ALL:
+            errors.append(RuleError(rule.path, f"the patterns of all rules expand to more than "
+                                               f"{MAX_EXPANSIONS_IN_ALL} token patterns", rule=rule.id,
+                                    field="patterns"))
+            return
 
 
 def _read_toml(item: Traversable | Path, shown: str, errors: list[RuleError]) -> dict[str, Any] | None:

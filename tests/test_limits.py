@@ -21,9 +21,11 @@ import pytest
 import opsc_terms
 from opsc_terms import Config, RuleLoadError
 from opsc_terms.ruleset import (
+    MAX_EXPANSIONS_IN_ALL,
     MAX_FILE_BYTES,
     MAX_LIST_ITEMS,
     MAX_PATTERN_EXPANSIONS,
+    MAX_PHRASES_IN_ALL,
     load_builtin,
     load_language,
     parse_pattern,
@@ -120,11 +122,30 @@ def test_rules_per_file_deep_nesting_and_size(tmp_path: Path) -> None:
     assert "too large for a rule file" in load_error(tmp_path, RULE + "#" * MAX_FILE_BYTES)
 
 
+def test_limits_on_all_rules_together(tmp_path: Path) -> None:
+    # Each rule within its own limits, the file not: 11 rules of 5,000 terms.
+    big = "".join(RULE.replace('"org-term"', f'"org-term-{n}"').replace(
+        'terms = ["orgterm"]', "terms = [" + ", ".join(f'"t{n}x{i}"' for i in range(MAX_LIST_ITEMS)) + "]")
+        for n in range(11))
+    message = load_error(tmp_path, big)
+    # The shipped rules count too: the rule that goes over is the tenth or the eleventh.
+    assert re.search(r"org\.toml: rule 'org-term-(9|10)': field 'terms': the rule files hold more than 50000 "
+                     r"terms and exceptions in all", message)
+    patterns = '", "'.join(["[ orgterm @child @child ]"] * 70)  # 81 Matcher patterns each
+    many = "".join(RULE.replace('"org-term"', f'"org-term-{n}"').replace('terms = ["orgterm"]',
+                                                                        f'patterns = ["{patterns}"]')
+                   for n in range(1, 3))
+    assert "rule 'org-term-1': field 'patterns': the patterns of all rules expand to more than 5000" in load_error(
+        tmp_path, many)
+
+
 def test_the_shipped_rules_are_far_below_the_limits() -> None:
     pack = load_builtin("en")
     counts = [pattern_expansions(parse_pattern(p), pack.language.classes) for r in pack.rules for p in r.patterns]
     assert max(counts) * 10 < MAX_PATTERN_EXPANSIONS
     assert max(len(r.terms) for r in pack.rules) * 100 < MAX_LIST_ITEMS
+    assert sum(counts) * 10 < MAX_EXPANSIONS_IN_ALL
+    assert sum(len(r.terms) + len(r.exceptions) for r in pack.rules) * 100 < MAX_PHRASES_IN_ALL
 
 
 def test_expansion_count_matches_the_engine() -> None:
