@@ -7,18 +7,22 @@ to stderr; stdout carries the protocol and nothing else.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import json
 import logging
+import re
 import sys
+import threading
 import uuid
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
@@ -38,6 +42,13 @@ CMD_EXPLAIN_RULE = "opscTerms.explainRule"
 CMD_EXPLAIN_AT = "opscTerms.explainAt"
 _SETTINGS_KEYS = {"profile", "select", "ignore", "severity", "languages", "debounceMs"}
 _WATCHED = "**/*.toml"  # configuration files and rule files
+# The largest message read. A document opened in an editor arrives whole in one message,
+# so this is generous; a client that announces more (100 GB, say) gets an error instead
+# of a server that tries to allocate it and dies.
+DEFAULT_MAX_MESSAGE_MB = 256
+_HEADER_LINE_LIMIT = 64 * 1024
+_CONTENT_LENGTH_RE = re.compile(rb"content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?\n", re.IGNORECASE)
+_CONTENT_LENGTH_ANYWHERE_RE = re.compile(rb"Content-Length: *(\d+)\r\n", re.IGNORECASE)
 
 
 class _Unanswerable:
@@ -122,6 +133,84 @@ class OpscProtocol(LanguageServerProtocol):
         return result
 
 
+class _StdinReader:
+    """Blocking reads of standard input, run on a worker thread so the event loop keeps going."""
+
+    def __init__(self, stream: BinaryIO, run: Callable[..., Awaitable[bytes]]) -> None:
+        self.stream = stream
+        self.run = run
+
+    def readline(self, limit: int) -> Awaitable[bytes]:
+        return self.run(self.stream.readline, limit)
+
+    def read(self, size: int) -> Awaitable[bytes]:
+        return self.run(self.stream.read, size)
+
+
+async def read_messages(reader: _StdinReader, protocol: OpscProtocol, stop: threading.Event, *,
+                        max_bytes: int, on_error: Callable[[Exception, Any], None]) -> None:
+    """Read framed JSON-RPC messages until the input ends, and hand each to the protocol.
+
+    pygls' own loop reads whatever length a header announces in one allocation and reads
+    header lines without a limit, so "Content-Length: 100000000000" ends the server. Here
+    a message over ``max_bytes`` is refused with an error (its id cannot be known: null)
+    and skipped: the input is scanned, in bounded pieces, for the next ``Content-Length``
+    header (a JSON body cannot contain one: JSON strings hold no raw line breaks), so the
+    next message is read whether the oversized body was sent or only announced.
+    """
+    length: int | None = None
+    while not stop.is_set():
+        line = await reader.readline(_HEADER_LINE_LIMIT)
+        if not line:
+            return
+        if not line.endswith(b"\n"):
+            # A header line longer than any real one: drop it up to its end.
+            while line and not line.endswith(b"\n"):
+                line = await reader.readline(_HEADER_LINE_LIMIT)
+            continue
+        if line.strip():
+            m = _CONTENT_LENGTH_RE.fullmatch(line)
+            if m is not None:
+                digits = m.group(1)
+                length = int(digits) if len(digits) <= 18 else max_bytes + 1
+            continue  # other headers (Content-Type) change nothing
+        if length is None:
+            continue  # a blank line that ends no message: a stray frame without a length
+        if length > max_bytes:
+            logger.error("refused a message of %d bytes (the limit is %d)", length, max_bytes)
+            protocol.send_error(None, -32600, f"Invalid Request: a message of {length} bytes is larger than "
+                                              f"the limit of {max_bytes} bytes; it was skipped")
+            length = await _skip_to_next_header(reader)
+            if length is None:
+                return
+            continue
+        expected, length = length, None
+        body = await reader.read(expected)
+        if len(body) < expected:
+            return  # the input ended inside a message
+        try:
+            message = json.loads(body, object_hook=protocol.structure_message)
+            protocol.handle_message(message)
+        except Exception as exc:
+            logger.exception("Unable to handle message")
+            on_error(exc, JsonRpcException)
+
+
+async def _skip_to_next_header(reader: _StdinReader) -> int | None:
+    """Read past an oversized body up to the next Content-Length header; its value, or None at the end."""
+    tail = b""
+    while True:
+        piece = await reader.readline(_HEADER_LINE_LIMIT)
+        if not piece:
+            return None
+        window = tail + piece
+        m = _CONTENT_LENGTH_ANYWHERE_RE.search(window)
+        if m is not None and m.end() > len(tail):
+            digits = m.group(1)
+            return int(digits) if len(digits) <= 18 else sys.maxsize
+        tail = window[-64:]
+
+
 class OpscLanguageServer(LanguageServer):
     protocol: OpscProtocol
 
@@ -132,6 +221,39 @@ class OpscLanguageServer(LanguageServer):
         self.linter = Linter(self, self.report)
         self._shown: dict[str, set[str]] = {}
         self.pending_problems: list[Problem] = []
+        self.max_message_bytes = DEFAULT_MAX_MESSAGE_MB * 1024 * 1024
+        self.exit_status = 0
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve on standard input and output, with the bounded reader above.
+
+        The exit status is kept in ``exit_status``: 1 when the client sent ``exit``
+        without ``shutdown`` first, as the specification asks (pygls' ``sys.exit(1)`` is
+        swallowed on its way out of the event loop).
+        """
+        self._stop_event = stop = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        pool = self.thread_pool
+
+        async def serve() -> None:
+            loop = asyncio.get_running_loop()
+
+            def run(function: Callable[..., bytes], *args: Any) -> Awaitable[bytes]:
+                return loop.run_in_executor(pool, function, *args)
+
+            await read_messages(_StdinReader(stdin or sys.stdin.buffer, run), self.protocol, stop,
+                                max_bytes=self.max_message_bytes, on_error=self.report_server_error)
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            logger.error("Connection to the client is lost! Shutting down the server.")
+        except SystemExit as exc:  # the exit notification
+            self.exit_status = exc.code if isinstance(exc.code, int) else 1
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]
 
     # ---- messages to the user
 
@@ -418,6 +540,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tcp", nargs=2, metavar=("HOST", "PORT"), help="listen on a TCP port instead")
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"],
                         help="what to log to standard error (default: warning)")
+    parser.add_argument("--max-message-mb", type=int, default=DEFAULT_MAX_MESSAGE_MB, metavar="MB",
+                        help="refuse (and skip) messages larger than this, in MiB "
+                             f"(default: {DEFAULT_MAX_MESSAGE_MB})")
     # Some clients pass their process id; the server ends when its input closes anyway.
     parser.add_argument("--clientProcessId", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -433,6 +558,9 @@ def main(argv: list[str] | None = None) -> int:
     # to an edit's latency; collecting the young generation less often avoids that.
     gc.set_threshold(50_000, 50, 100)
     server = create_server()
+    if args.max_message_mb < 1:
+        parser.error("--max-message-mb: must be at least 1")
+    server.max_message_bytes = args.max_message_mb * 1024 * 1024
     if args.tcp:
         host, port = args.tcp
         try:
@@ -445,5 +573,5 @@ def main(argv: list[str] | None = None) -> int:
     stdout = sys.stdout.buffer
     sys.stdout = sys.stderr
     server.start_io(sys.stdin.buffer, stdout)
-    return 0
+    return server.exit_status
 

@@ -24,6 +24,7 @@ _WORD_RE = re.compile(r"\w+")
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t\r]*\n")
 _CONTEXT_WORDS = 3
 _CONTEXT_CHARS = 120
+_MAX_COUNT = 1_000_000_000  # identical findings in one file; more is a damaged file
 
 
 class BaselineError(Exception):
@@ -76,15 +77,40 @@ def load(path: Path) -> Counter[Key]:
         raise BaselineError(f"{path}: cannot read the baseline ({exc})") from None
     try:
         data = json.loads(raw)
+    except RecursionError:
+        # json parses nested arrays and objects recursively: thousands of "[" exhaust the stack.
+        raise BaselineError(f"{path}: not an opsc-terms baseline (values nested too deeply)") from None
+    except ValueError as exc:
+        # Python refuses to convert integers of more than 4300 digits (a ValueError too).
+        reason = "a number with too many digits" if "integer string conversion" in str(exc) else str(exc)
+        raise BaselineError(f"{path}: not an opsc-terms baseline ({_shorten(reason)})") from None
+    try:
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
         if data.get("version") != FORMAT_VERSION:
-            raise ValueError(f"unsupported version {data.get('version')!r}")
+            raise ValueError(f"unsupported version {_shorten(repr(data.get('version')))}")
+        entries = data["findings"]
+        if not isinstance(entries, list):
+            raise ValueError("'findings' is not a list")
         counts: Counter[Key] = Counter()
-        for entry in data["findings"]:
-            key = Key(str(entry["path"]), str(entry["rule"]), str(entry["text"]), str(entry["context"]))
-            counts[key] += int(entry.get("count", 1))
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise BaselineError(f"{path}: not an opsc-terms baseline ({exc})") from None
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                raise ValueError(f"findings[{index}] is not an object")
+            fields = [entry[name] for name in ("path", "rule", "text", "context")]
+            if not all(isinstance(value, str) for value in fields):
+                raise ValueError(f"findings[{index}]: path, rule, text and context must be strings")
+            count = entry.get("count", 1)
+            # bool is an int to Python; a float may be inf or 1e308, which is no count at all.
+            if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= _MAX_COUNT:
+                raise ValueError(f"findings[{index}]: count must be a whole number from 1 to {_MAX_COUNT}")
+            counts[Key(*fields)] += count
+    except (ValueError, KeyError) as exc:
+        raise BaselineError(f"{path}: not an opsc-terms baseline ({_shorten(str(exc))})") from None
     return counts
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def dumps(keys: Iterable[Key]) -> str:

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -35,6 +35,9 @@ from .findings import Finding, sort_findings
 from .ruleset import SEVERITY_RANK, RuleLoadError, RulePack
 from .runner import FileResult, Task, process, write_atomic
 
+if TYPE_CHECKING:
+    from .checker import Checker
+
 FAIL_LEVELS = ("error", "warning", "info")
 _PROGRESS_MIN_FILES = 20
 
@@ -47,6 +50,13 @@ class Fatal(click.ClickException):
     def show(self, file: IO[Any] | None = None) -> None:
         for line in self.format_message().splitlines():
             click.echo(f"opsc-terms: {line}", err=True)
+
+
+def _name(path: str | Path) -> str:
+    """A file name for a message: on one line, whatever characters it holds (see formats.shown_path)."""
+    from .formats import shown_path
+
+    return shown_path(str(path))
 
 
 def _selectors(values: Sequence[str]) -> tuple[str, ...]:
@@ -136,9 +146,9 @@ def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: 
     for r in results:
         if r.problem is not None:
             problems.append((r.shown, r.problem))
-            click.echo(f"opsc-terms: {r.shown}: {r.problem}", err=True)
+            click.echo(f"opsc-terms: {_name(r.shown)}: {r.problem}", err=True)
         for note in r.notes:
-            click.echo(f"opsc-terms: {r.shown}: {note}", err=True)
+            click.echo(f"opsc-terms: {_name(r.shown)}: {note}", err=True)
         pairs.extend((f, r, i) for i, f in enumerate(r.findings))
     order = {id(f): n for n, f in enumerate(sort_findings([f for f, _, _ in pairs]))}
     pairs.sort(key=lambda item: order[id(item[0])])
@@ -201,7 +211,7 @@ def _collect(paths: Sequence[Path], resolver: ConfigResolver, *, mode: str, unsa
                                   force_exclude=force_exclude):
                 if isinstance(found, PathProblem):
                     problems.append((found.shown, found.message))
-                    click.echo(f"opsc-terms: {found.shown}: {found.message}", err=True)
+                    click.echo(f"opsc-terms: {_name(found.shown)}: {found.message}", err=True)
                 elif (real := os.path.realpath(found.path)) not in seen:
                     seen.add(real)
                     tasks.append(_file_task(found, **common))
@@ -287,12 +297,38 @@ def _run(tasks: Sequence[Task], jobs: int, *, progress: bool) -> Iterator[FileRe
 
 
 def _with_progress(results: Iterable[FileResult], total: int, progress: bool) -> Iterator[FileResult]:
+    """Pass ``results`` through, drawing a progress bar on standard error if it is a terminal.
+
+    The bar is one line, redrawn in place with a carriage return and never wider than the
+    terminal (a line that wraps cannot be redrawn, and each redraw would leave a line
+    behind); it is erased when the run ends.
+    """
     stderr = sys.stderr
     if not progress or not _isatty(stderr):
         yield from results
         return
-    with click.progressbar(results, length=total, label="Checking", file=stderr) as bar:
-        yield from bar
+    import time
+
+    width = max(10, _columns(stderr) - 1)  # writing to the last column wraps on some terminals
+    drawn = 0.0
+
+    def draw(done: int) -> None:
+        counter = f" {done}/{total}"
+        room = width - len("Checking ") - len(counter) - 2
+        bar = f"[{'#' * (room * done // max(total, 1)):-<{room}}]" if room >= 10 else ""
+        stderr.write("\r" + f"Checking {bar}{counter}"[:width].ljust(width))
+        stderr.flush()
+
+    draw(0)
+    try:
+        for done, result in enumerate(results, 1):
+            if time.monotonic() - drawn > 0.1 or done == total:
+                draw(done)
+                drawn = time.monotonic()
+            yield result
+    finally:
+        stderr.write("\r" + " " * width + "\r")
+        stderr.flush()
 
 
 # --------------------------------------------------------------------------- output
@@ -306,6 +342,28 @@ def _use_color(choice: str, *, err: bool) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return _isatty(sys.stderr if err else sys.stdout) and os.environ.get("TERM") != "dumb"
+
+
+def _terminal_width(*, err: bool) -> int | None:
+    """The width to fit text output to: ``COLUMNS``, or the terminal's; None for a pipe or file."""
+    stream = sys.stderr if err else sys.stdout
+    if "COLUMNS" not in os.environ and not _isatty(stream):
+        return None
+    return _columns(stream)
+
+
+def _columns(stream: Any) -> int:
+    """``COLUMNS`` when set (as shutil.get_terminal_size reads it), else the width of ``stream``'s terminal."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+        if columns > 0:
+            return columns
+    except ValueError:
+        pass
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def _report(output_format: str, findings: list[Finding], by_path: dict[str, FileResult], summary: dict[str, Any],
@@ -331,7 +389,7 @@ def _report(output_format: str, findings: list[Finding], by_path: dict[str, File
             return f"¶{f.line}" if result is not None and result.fmt == "docx" else str(f.line)
 
         out = formats.text(findings, source_line, formats.Summary(**summary), color=color, gutter=gutter,
-                           summary_line_shown=not quiet)
+                           summary_line_shown=not quiet, width=_terminal_width(err=err), hints=not quiet)
     click.echo(out, nl=False, err=err, color=color)
 
 
@@ -349,7 +407,7 @@ def _write_baseline(path: Path, pairs: list[tuple[Finding, FileResult, int]], pr
         write_atomic(path, baseline.dumps(keys).encode("utf-8"))
     except OSError as exc:
         raise Fatal(f"{path}: cannot write the baseline ({exc.strerror or exc})") from None
-    click.echo(f"Recorded {len(keys)} finding{'s' if len(keys) != 1 else ''} in {path}.", err=True)
+    click.echo(f"Recorded {len(keys)} finding{'s' if len(keys) != 1 else ''} in {_name(path)}.", err=True)
 
 
 def _with_baseline(tasks: list[Task], path: Path) -> list[Task]:
@@ -396,34 +454,37 @@ def _annotate(task: Task, destination: Path, findings: list[Finding], *, quiet: 
     if not quiet:
         note = (f"; {result.skipped} in headers, footers or notes could not carry a comment"
                 if result.skipped else "")
-        click.echo(f"Wrote {destination} with {result.added} comment{'s' if result.added != 1 else ''}{note}.",
+        click.echo(f"Wrote {_name(destination)} with {result.added} comment{'s' if result.added != 1 else ''}{note}.",
                    err=True)
 
 
 # --------------------------------------------------------------------------- explain and rules
 
 
-def _pack(config_file: Path | None, isolated: bool) -> RulePack:
+def _checker(config_file: Path | None, isolated: bool, profile: str | None = None) -> Checker:
+    """The checker the configuration of the working folder sets up (its pack, rules and severities)."""
     try:
-        resolver = ConfigResolver(config_file=config_file, isolated=isolated)
-        return get_checker(resolver.for_path(Path.cwd())).pack
+        resolver = ConfigResolver(config_file=config_file, isolated=isolated, overrides={"profile": profile})
+        return get_checker(resolver.for_path(Path.cwd()))
     except (ConfigError, RuleLoadError, ValueError) as exc:
         raise Fatal(str(exc)) from None
 
 
 @cli.command()
 @click.argument("rule_ids", nargs=-1, required=True, metavar="RULE...")
+@click.option("--format", "output_format", type=click.Choice(["auto", "text", "markdown"]), default="auto",
+              show_default=True, help="text for reading, markdown (the hover text); auto: text on a terminal.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Configuration file (for rules added with extend-rules).")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-def explain(rule_ids: tuple[str, ...], config_file: Path | None, isolated: bool) -> None:
+def explain(rule_ids: tuple[str, ...], output_format: str, config_file: Path | None, isolated: bool) -> None:
     """Explain a rule (or every rule of a family): why, what to write instead, sources, examples.
 
-    This is the text editors show on hover.
+    This is the text editors show on hover; on a terminal it is shown without Markdown syntax.
     """
-    from .explain import rule_markdown
+    from .explain import rule_markdown, rule_text
 
-    pack = _pack(config_file, isolated)
+    pack = _checker(config_file, isolated).pack
     chosen = []
     for rule_id in rule_ids:
         matches = [r for r in pack.rules if r.id == rule_id] or [r for r in pack.rules if r.family == rule_id]
@@ -432,26 +493,45 @@ def explain(rule_ids: tuple[str, ...], config_file: Path | None, isolated: bool)
             raise Fatal(f"unknown rule {rule_id!r}" + (f"; did you mean {hint[0]!r}?" if hint else
                                                           " (see `opsc-terms rules`)"))
         chosen.extend(matches)
-    click.echo("\n".join(rule_markdown(pack, rule) for rule in chosen), nl=False)
+    if output_format == "markdown" or (output_format == "auto" and not _isatty(sys.stdout)):
+        click.echo("\n".join(rule_markdown(pack, rule) for rule in chosen), nl=False)
+        return
+    color = _use_color("auto", err=False)
+    width = min(_columns(sys.stdout), 100) if _isatty(sys.stdout) or "COLUMNS" in os.environ else 80
+
+    def style(value: str, **kwargs: Any) -> str:
+        return click.style(value, **kwargs) if color else value
+
+    click.echo("\n".join(rule_text(pack, rule, width=width, style=style) for rule in chosen), nl=False,
+               color=color)
 
 
 @cli.command()
 @click.option("--format", "output_format", type=click.Choice(["table", "markdown", "json"]), default="table",
               show_default=True, help="table for reading, markdown for docs/rules.md, json for tools.")
+@click.option("--profile", default=None, help="Rule profile (default: the configuration's).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Configuration file (for rules added with extend-rules).")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-def rules(output_format: str, config_file: Path | None, isolated: bool) -> None:
-    """List every rule. `--format markdown` writes the reference in docs/rules.md."""
+def rules(output_format: str, profile: str | None, config_file: Path | None, isolated: bool) -> None:
+    """List every rule, with the severity the configuration gives it ("off": not checked).
+
+    The configuration's profile, select, ignore and severity settings apply, as they do to
+    `check`. `--format markdown` writes the reference in docs/rules.md (default severities).
+    """
     from .explain import rule_url, rules_markdown
 
-    pack = _pack(config_file, isolated)
+    checker = _checker(config_file, isolated, profile)
+    pack, config = checker.pack, checker.config
     ordered = sorted(pack.rules, key=lambda r: (r.family, r.id))
+    active = {r.id for r in checker.rules}
+    severity = {r.id: config.severity_for(r, pack.severity_for(r, config.profile)) for r in ordered}
     if output_format == "markdown":
         click.echo(rules_markdown(pack), nl=False)
     elif output_format == "json":
         click.echo(json.dumps([{
-            "id": r.id, "family": r.family, "category": r.category, "severity": r.severity,
+            "id": r.id, "family": r.family, "category": r.category, "enabled": r.id in active,
+            "severity": severity[r.id], "default_severity": r.severity,
             "profiles": list(r.profiles), "message": r.message, "fix": r.fix.text if r.fix else None,
             "replacements": [x.text for x in r.replacements], "sources": list(r.sources), "url": rule_url(r),
         } for r in ordered], ensure_ascii=False, indent=2))
@@ -460,7 +540,8 @@ def rules(output_format: str, config_file: Path | None, isolated: bool) -> None:
         family_width = max(len(r.family) for r in ordered)
         for r in ordered:
             fix = "fix" if r.fix else "   "
-            click.echo(f"{r.id:<{width}}  {r.family:<{family_width}}  {r.severity:<7}  {fix}  "
+            level = severity[r.id] if r.id in active else "off"
+            click.echo(f"{r.id:<{width}}  {r.family:<{family_width}}  {level:<7}  {fix}  "
                        f"{', '.join(r.profiles):<14}  {r.message}")
 
 

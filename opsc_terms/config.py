@@ -19,7 +19,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
-from .ruleset import SEVERITIES, Rule, Severity, toml_error
+from .ruleset import (
+    MAX_FILE_BYTES,
+    MAX_LIST_ITEMS,
+    SEVERITIES,
+    Rule,
+    Severity,
+    available_languages,
+    list_problem,
+    parse_toml,
+    toml_error,
+)
 
 CONFIG_FILES = (".opsc-terms.toml", "opsc-terms.toml", "pyproject.toml")
 _KEYS = {"profile", "select", "ignore", "severity", "extend-rules", "allow", "include", "exclude", "language"}
@@ -89,11 +99,12 @@ def find_config_file(start: Path) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = parse_toml(_read_text(path))
+    except (OSError, UnicodeDecodeError, ValueError):
         # A broken pyproject.toml that mentions us is still ours to report.
         try:
-            return "[tool.opsc-terms" in path.read_text(encoding="utf-8", errors="replace")
+            with path.open("rb") as stream:
+                return b"[tool.opsc-terms" in stream.read(MAX_FILE_BYTES)
         except OSError:
             return False
     return isinstance(data.get("tool"), dict) and "opsc-terms" in data["tool"]
@@ -103,24 +114,36 @@ def load_config(path: Path) -> Config:
     """Load one configuration file; raise ConfigError naming the file, line and key."""
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
     except OSError as exc:
         raise ConfigError(shown, f"cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(shown, f"not UTF-8 (byte {exc.start})") from None
+    except ValueError as exc:
+        raise ConfigError(shown, str(exc)) from None
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text)
     except tomllib.TOMLDecodeError as exc:
         message, line = toml_error(exc, text)
         raise ConfigError(shown, f"invalid TOML: {message}", line=line) from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("opsc-terms", {})
+        tool = data.get("tool", {})
+        table = tool.get("opsc-terms", {}) if isinstance(tool, dict) else {}
         prefix = "tool.opsc-terms."
     else:
         table, prefix = data, ""
     if not isinstance(table, dict):
         raise ConfigError(shown, "must be a table", key=prefix.rstrip(".") or None)
     return config_from_mapping(table, base=path.parent, shown=shown, text=text, prefix=prefix, path=path)
+
+
+def _read_text(path: Path) -> str:
+    """A configuration file's text; ValueError when it is too large to be one."""
+    with path.open("rb") as stream:
+        raw = stream.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB: too large for a configuration file")
+    return raw.decode("utf-8")
 
 
 def config_from_mapping(table: Mapping[str, Any], *, base: Path | None = None, shown: str = "<settings>",
@@ -139,6 +162,10 @@ def config_from_mapping(table: Mapping[str, Any], *, base: Path | None = None, s
             if not isinstance(table[key], str) or not table[key]:
                 raise fail(key, "must be a string")
             values[key] = table[key]
+    if "language" in values and values["language"] not in available_languages():
+        # A language id names a folder of the shipped rules; it is never a path.
+        raise fail("language", f"unknown language {values['language'][:40]!r} "
+                               f"(known: {', '.join(available_languages())})")
     for key in ("select", "ignore", "allow", "include", "exclude", "extend-rules"):
         if key in table:
             value = table[key]
@@ -146,6 +173,8 @@ def config_from_mapping(table: Mapping[str, Any], *, base: Path | None = None, s
                 value = [value]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise fail(key, "must be a list of strings")
+            if problem := list_problem(value):
+                raise fail(key, problem)
             values[key.replace("-", "_")] = tuple(value)
     if "extend_rules" in values:
         root = base or Path.cwd()
@@ -160,6 +189,8 @@ def config_from_mapping(table: Mapping[str, Any], *, base: Path | None = None, s
         sev = table["severity"]
         if not isinstance(sev, dict):
             raise fail("severity", "must be a table of rule-id = \"error\" | \"warning\" | \"info\"")
+        if len(sev) > MAX_LIST_ITEMS:
+            raise fail("severity", f"{len(sev)} entries; at most {MAX_LIST_ITEMS} are allowed")
         for rule_id, level in sev.items():
             if level not in SEVERITIES:
                 raise ConfigError(shown, f"{rule_id} = {level!r}: must be one of {', '.join(SEVERITIES)}",

@@ -2,11 +2,21 @@
 
 ``opsc-terms explain``, the language server's hover, SARIF help text and docs/rules.md all
 use :func:`rule_markdown`, so a rule's rationale and sources read the same in every tool.
+:func:`rule_text` renders the same explanation for a terminal, without Markdown syntax.
+
+The explanation is built once as a list of blocks (headings, paragraphs, lists) whose text
+uses a small part of Markdown inline syntax (``**strong**``, ``*emphasis*``, ```code```,
+``[text](url)``); each renderer turns that into its own form.
 """
 
 from __future__ import annotations
 
-from .ruleset import Rule, RulePack
+import re
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .ruleset import PatternToken, Rule, RulePack, parse_pattern
 
 _USE_TITLES = {
     "person": "For a person",
@@ -16,6 +26,14 @@ _USE_TITLES = {
     "other": "Other wording",
 }
 DOCS_URL = "https://github.com/opsc-terms/opsc-terms/blob/main/docs/rules.md"
+_BUILTIN_NAMES = {
+    "#age": "‹age›",
+    "%punct": "‹punctuation›",
+    "%stop": "‹function word›",
+    "%num": "‹number›",
+    "%any": "‹any word›",
+}
+_CLASS_SAMPLE = 12  # phrases of a token class listed before "…"
 
 
 def rule_url(rule: Rule) -> str:
@@ -23,59 +41,175 @@ def rule_url(rule: Rule) -> str:
     return f"{DOCS_URL}#{rule.id}"
 
 
-def what_it_flags(rule: Rule) -> str:
-    parts = [f"“{t}”" for t in rule.terms[:8]]
-    if len(rule.terms) > 8:
-        parts.append("and variants")
-    if rule.patterns:
-        parts.append("phrasings described by patterns (see the examples)")
-    return ", ".join(parts)
+# --------------------------------------------------------------------------- the explanation
 
 
-def rule_markdown(pack: RulePack, rule: Rule, *, heading_level: int = 2) -> str:
-    """The full explanation of a rule as Markdown."""
-    h = "#" * heading_level
-    sub = "#" * (heading_level + 1)
+@dataclass(frozen=True)
+class Block:
+    """One block of an explanation: ``kind`` is heading, meta, para or list."""
+
+    kind: str
+    text: str = ""
+    items: tuple[tuple[str, tuple[str, ...]], ...] = ()  # list items, each with its sub-items
+
+
+def explanation(pack: RulePack, rule: Rule) -> list[Block]:
+    """The explanation of a rule: what it flags, why, what to use, fix safety, sources, examples."""
     family = next((f for f in pack.families if f.id == rule.family), None)
-    lines = [f"{h} {rule.id}", ""]
-    profile_note = ", ".join(rule.profiles)
-    lines.append(f"**{rule.category}** · default severity **{rule.severity}** · family "
-                 f"*{family.title if family else rule.family}* · profile: {profile_note}")
-    lines += ["", rule.message, "", f"{sub} What it flags", "", what_it_flags(rule) + "."]
-    if rule.near:
-        lines.append(f"Only where the sentence also shows the context “{rule.near.replace('_', ' ')}”.")
-    lines += ["", f"{sub} Why", "", rule.rationale, ""]
+    blocks = [
+        Block("heading", rule.id),
+        Block("meta", f"**{rule.category}** · default severity **{rule.severity}** · family "
+                      f"*{family.title if family else rule.family}* · profile: {', '.join(rule.profiles)}"),
+        Block("para", rule.message),
+        Block("subheading", "What it flags"),
+        *_what_it_flags(pack, rule),
+        Block("subheading", "Why"),
+        *(Block("para", paragraph) for paragraph in rule.rationale.split("\n\n")),
+    ]
     if rule.replacements:
-        lines += [f"{sub} Use instead", ""]
+        items = []
         for use, title in _USE_TITLES.items():
-            items = [r for r in rule.replacements if r.use == use]
-            if not items:
-                continue
             rendered = []
-            for r in items:
+            for r in (r for r in rule.replacements if r.use == use):
                 text = f"“{r.text}”" + (f" (plural “{r.plural}”)" if r.plural else "")
                 if rule.fix is not None and r is rule.fix:
                     text += " — applied by `--fix`"
                 rendered.append(text)
-            lines.append(f"- {title}: " + "; ".join(rendered))
-        lines.append("")
-    lines += [f"{sub} Fix safety", "", fix_safety(rule), "", f"{sub} Sources", ""]
+            if rendered:
+                items.append((f"{title}: " + "; ".join(rendered), ()))
+        blocks += [Block("subheading", "Use instead"), Block("list", items=tuple(items))]
+    blocks += [Block("subheading", "Fix safety"), Block("para", fix_safety(rule)),
+               Block("subheading", "Sources"), *_sources(pack, rule),
+               Block("subheading", "Examples"), _examples(rule)]
+    return blocks
+
+
+def _what_it_flags(pack: RulePack, rule: Rule) -> list[Block]:
+    blocks = []
+    if rule.terms:
+        terms = [f"“{t}”" for t in rule.terms[:8]] + (["and variants"] if len(rule.terms) > 8 else [])
+        blocks.append(Block("para", ", ".join(terms) + "."))
+    if rule.patterns:
+        classes: list[str] = []
+        items = []
+        inline = {name: phrases for name, phrases in pack.language.classes.items() if _inlined(phrases)}
+        for pattern in rule.patterns:
+            tokens = parse_pattern(pattern)
+            items.append((readable_pattern(tokens, inline), ()))
+            classes += [t.values[0] for t in tokens
+                        if t.kind == "class" and t.values[0] not in classes and t.values[0] not in inline]
+        lead = "Also phrasings like these" if rule.terms else "Phrasings like these"
+        marked = any(not t.focus for p in rule.patterns for t in parse_pattern(p))
+        blocks.append(Block("para", lead + (" (the reported words in brackets):" if marked else ":")))
+        blocks.append(Block("list", items=tuple(items)))
+        legend = [_class_legend(pack, name) for name in classes]
+        if any("#age" in p for p in rule.patterns) or any("#age" in phrase for name in classes
+                                                         for phrase in pack.language.classes.get(name, ())):
+            legend.append("‹age› is a number from 1 to 17, in digits or words")
+        if any("~" in p for p in rule.patterns):
+            legend.append("“…” is a gap of a few words, never across punctuation")
+        if legend:
+            blocks.append(Block("para", "Where " + "; ".join(legend) + "."))
+    if rule.near:
+        blocks.append(Block("para", f"Only where the sentence also shows the context "
+                                    f"“{rule.near.replace('_', ' ')}”."))
+    return blocks
+
+
+def _inlined(phrases: Sequence[str]) -> bool:
+    """A token class small enough to show in place: a few single words ("have/has/had/having")."""
+    return len(phrases) <= 6 and all(re.fullmatch(r"[\w'’.-]+", p) for p in phrases)
+
+
+def readable_pattern(tokens: Sequence[PatternToken], inline: Mapping[str, Sequence[str]] | None = None) -> str:
+    """A pattern as words a reader can follow: “have/has/had/having sex with … ‹child›”.
+
+    Classes named in ``inline`` are shown as their words, the others as ‹name›.
+    """
+    parts: list[str] = []
+    focus_marked = any(not t.focus for t in tokens)
+    in_focus = False
+    for token in tokens:
+        if focus_marked and token.focus and not in_focus:
+            parts.append("[")
+        elif focus_marked and not token.focus and in_focus:
+            parts.append("]")
+        in_focus = token.focus
+        if token.kind == "class" and inline and token.values[0] in inline:
+            token = PatternToken("words", tuple(inline[token.values[0]]), token.optional, token.repeat, token.focus)
+        parts.append(_readable_token(token))
+    if focus_marked and in_focus:
+        parts.append("]")
+    return " ".join(parts).replace("[ ", "[").replace(" ]", "]")
+
+
+def _readable_token(token: PatternToken) -> str:
+    if token.kind == "class":
+        text = f"‹{token.values[0].replace('_', ' ')}›"
+    elif token.kind == "builtin":
+        text = _BUILTIN_NAMES.get(token.values[0], token.values[0])
+    elif token.kind == "gap":
+        return "…"
+    elif token.kind == "not":
+        text = "‹a word other than " + "/".join(token.values) + "›"
+    else:
+        text = "/".join(token.values)
+    if token.repeat is not None:
+        low, high = token.repeat
+        text += f" ({low}–{high} times)"
+    elif token.optional:
+        text = f"({text})"
+    return text
+
+
+def _class_legend(pack: RulePack, name: str) -> str:
+    phrases = pack.language.classes.get(name, ())
+    shown = [_readable_phrase(p) for p in phrases[:_CLASS_SAMPLE]]
+    more = ", …" if len(phrases) > _CLASS_SAMPLE else ""
+    return f"‹{name.replace('_', ' ')}› is one of {', '.join(shown)}{more}"
+
+
+def _readable_phrase(phrase: str) -> str:
+    try:
+        return readable_pattern(parse_pattern(phrase))
+    except ValueError:
+        return phrase
+
+
+def _sources(pack: RulePack, rule: Rule) -> list[Block]:
+    """Each source linked to its document, with the document's title once, where it adds to the citation."""
+    items = []
+    titled: set[str] = set()
     for source in rule.sources:
         doc = pack.document_for(source)
-        if doc is not None and doc.url:
-            lines.append(f"- {source} — [{doc.title}]({doc.url})")
-        elif doc is not None and doc.title not in source:
-            lines.append(f"- {source} — {doc.title}")
-        else:
-            lines.append(f"- {source}")
-    lines += ["", f"{sub} Examples", ""]
+        if doc is None:
+            items.append((source, ()))
+            continue
+        text = f"[{source}]({doc.url})" if doc.url else source
+        if doc.key not in titled and not _names_document(source, doc.title):
+            text += f" — {doc.title}"
+        titled.add(doc.key)
+        items.append((text, ()))
+    return [Block("list", items=tuple(items))]
+
+
+def _names_document(source: str, title: str) -> bool:
+    """Whether a citation already names its document (most words of the title are in it)."""
+    title_words = set(re.findall(r"\w{3,}", title.lower()))
+    source_words = set(re.findall(r"\w{3,}", source.lower()))
+    return bool(title_words) and len(title_words & source_words) * 2 >= len(title_words)
+
+
+def _examples(rule: Rule) -> Block:
+    def shown(example: str) -> str:
+        return example.replace("\n", "⏎")  # an example of words split by a line break
+
+    items: list[tuple[str, tuple[str, ...]]] = []
     for i, bad in enumerate(rule.examples.bad):
-        lines.append(f"- ✗ {bad}")
-        if rule.examples.fixed and rule.examples.fixed[i] != bad:
-            lines.append(f"  - ✓ {rule.examples.fixed[i]}")
-    for good in rule.examples.good:
-        lines.append(f"- ✓ {good}")
-    return "\n".join(lines).rstrip() + "\n"
+        fixed = rule.examples.fixed[i] if rule.examples.fixed and rule.examples.fixed[i] != bad else None
+        items.append((f"✗ {shown(bad)}", (f"✓ {shown(fixed)}",) if fixed else ()))
+    items += [(f"✓ {shown(good)}", ()) for good in rule.examples.good]
+    return Block("list", items=tuple(items))
 
 
 def fix_safety(rule: Rule) -> str:
@@ -90,6 +224,69 @@ def fix_safety(rule: Rule) -> str:
                 "that fits is an unsafe fix: offered as a quick fix, applied by `--fix --unsafe-fixes`. " + keep)
     return (f"`--fix` replaces the term with “{rule.fix.text}”, matching number, capitals and “a”/“an”, "
             "and uses the rule's form for the place (before a noun, after “images of”). " + keep)
+
+
+# --------------------------------------------------------------------------- renderings
+
+
+def rule_markdown(pack: RulePack, rule: Rule, *, heading_level: int = 2) -> str:
+    """The full explanation of a rule as Markdown."""
+    lines: list[str] = []
+    for block in explanation(pack, rule):
+        if block.kind == "heading":
+            lines += ["#" * heading_level + " " + block.text, ""]
+        elif block.kind == "subheading":
+            lines += ["#" * (heading_level + 1) + " " + block.text, ""]
+        elif block.kind == "list":
+            for item, subitems in block.items:
+                lines.append(f"- {item}")
+                lines += [f"  - {sub}" for sub in subitems]
+            lines.append("")
+        else:
+            lines += [block.text, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+_LINK_RE = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_STRONG_RE = re.compile(r"\*\*([^*]+)\*\*")
+_EMPHASIS_RE = re.compile(r"(?<![\w*])\*([^*]+)\*(?![\w*])")
+_CODE_RE = re.compile(r"`([^`]+)`")
+
+
+def rule_text(pack: RulePack, rule: Rule, *, width: int = 80,
+              style: Callable[..., str] = lambda value, **_: value) -> str:
+    """The explanation for a terminal: no Markdown syntax, paragraphs wrapped to ``width``.
+
+    ``style`` is click.style when colour is wanted: headings are bold, links keep their
+    address in angle brackets.
+    """
+    out: list[str] = []
+    for block in explanation(pack, rule):
+        if block.kind == "heading":
+            out += [style(block.text, bold=True, underline=True), ""]
+        elif block.kind == "subheading":
+            out += [style(block.text, bold=True), ""]
+        elif block.kind == "list":
+            for item, subitems in block.items:
+                out += _wrap(_plain(item), width, "  • ", "    ")
+                for sub in subitems:
+                    out += _wrap(_plain(sub), width, "      ", "      ")
+            out.append("")
+        else:
+            out += [*_wrap(_plain(block.text), width, "", ""), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _plain(text: str) -> str:
+    text = _LINK_RE.sub(lambda m: f"{m.group(1)} <{m.group(2)}>", text)
+    text = _STRONG_RE.sub(r"\1", text)
+    text = _EMPHASIS_RE.sub(r"\1", text)
+    return _CODE_RE.sub(r"\1", text)
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, width=max(40, width), initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
 
 
 def rules_markdown(pack: RulePack) -> str:

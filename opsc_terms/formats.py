@@ -10,6 +10,7 @@ Actions turns into annotations.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +21,7 @@ from urllib.parse import quote
 
 import click
 
-from .explain import rule_markdown, rule_url
+from .explain import rule_markdown, rule_text, rule_url
 from .findings import Edit, Finding
 from .ruleset import Rule, RulePack
 
@@ -31,11 +32,42 @@ _GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 _MAX_SOURCE_WIDTH = 100
 _FIX_LABELS = {"safe": "fixable", "unsafe": "fixable with --unsafe-fixes", "display-only": "advice"}
+_MIN_SOURCE_WIDTH = 20
+# Line breaks of every kind (a message quotes the reported words, which may run across a
+# line), with the spaces around them.
+_BREAKS_RE = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
+# What a terminal or a log reader would act on or hide: control characters, and the
+# characters that reorder text on screen (bidirectional overrides and isolates).
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown_path(path: str | None) -> str:
+    """A file name safe to print on one line: control characters escaped, "\\n" for a newline.
+
+    A name is data from the file system; printed raw, a newline in it would start a line
+    that reads like another finding (or, in a CI log, a workflow command).
+    """
+    return _escape(path or "-")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks become a space, other control characters escapes."""
+    return _escape(_BREAKS_RE.sub(" ", text))
+
+
+def _escape(text: str) -> str:
+    def escape(m: re.Match[str]) -> str:
+        char = m.group()
+        return _ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+    return _UNPRINTABLE_RE.sub(escape, text)
 
 
 def concise(findings: Sequence[Finding]) -> str:
     """``path:line:column: severity [rule] message``, one line per finding."""
-    return "".join(f"{f.path}:{f.line}:{f.column}: {f.severity} [{f.rule}] {f.message}\n" for f in findings)
+    return "".join(f"{shown_path(f.path)}:{f.line}:{f.column}: {f.severity} [{f.rule}] {one_line(f.message)}\n"
+                   for f in findings)
 
 
 def to_json(findings: Sequence[Finding]) -> str:
@@ -59,23 +91,31 @@ class Summary:
 
 
 def text(findings: Sequence[Finding], source_line: Callable[[Finding], str | None], summary: Summary, *,
-         color: bool = False, gutter: Callable[[Finding], str] | None = None, summary_line_shown: bool = True) -> str:
-    """Each finding with its source line underlined and its suggestion, then a summary."""
+         color: bool = False, gutter: Callable[[Finding], str] | None = None, summary_line_shown: bool = True,
+         width: int | None = None, hints: bool = True) -> str:
+    """Each finding with its source line underlined, its suggestion and its source, then a summary.
+
+    ``width`` is the terminal's (None: not a terminal); source lines are cut to fit it and
+    the lists of alternatives wrapped. ``hints`` adds, once per rule, the command that
+    explains it.
+    """
 
     def style(value: str, **kwargs: Any) -> str:
         return click.style(value, **kwargs) if color else value
 
     out: list[str] = []
+    explained: set[str] = set()
     for f in findings:
         level = style(f.severity, fg=_COLOURS[f.severity], bold=True)
-        out.append(f"{style(f'{f.path}:{f.line}:{f.column}:', bold=True)} {level} "
-                   f"{style(f'[{f.rule}]', dim=True)} {f.message}\n")
+        out.append(f"{style(f'{shown_path(f.path)}:{f.line}:{f.column}:', bold=True)} {level} "
+                   f"{style(f'[{f.rule}]', dim=True)} {one_line(f.message)}\n")
+        label = gutter(f) if gutter else str(f.line)
+        pad = " " * len(label)
         line = source_line(f)
         if line is not None:
-            label = gutter(f) if gutter else str(f.line)
-            pad = " " * len(label)
+            room = _MAX_SOURCE_WIDTH if width is None else max(_MIN_SOURCE_WIDTH, width - len(label) - 3)
             end_column = f.end_column if f.end_line == f.line else len(line) + 1
-            shown, start, end = _window(line, f.column - 1, max(end_column - 1, f.column))
+            shown, start, end = _window(line, f.column - 1, max(end_column - 1, f.column), room)
             note = ""
             if f.fix is not None and f.context is None:
                 note = " " + style(f"→ {f.fix.text}", fg="green") + style(f" ({_FIX_LABELS[f.fix.applicability]})",
@@ -89,7 +129,13 @@ def text(findings: Sequence[Finding], source_line: Callable[[Finding], str | Non
                 out.append(f"{pad} = reword by hand: {f.fix.note}\n")
             others = [r for r in f.replacements if f.fix is None or r != f.fix.text]
             if others and f.context is None:
-                out.append(f"{pad} = also: " + "; ".join(f"“{r}”" for r in others) + "\n")
+                out.append(_wrapped(f"{pad} = also: ", "; ".join(f"“{r}”" for r in others), width))
+        if f.sources:
+            # The primary authority, on one line; the explanation has the others.
+            out.append(_cut(f"{pad} = source: {one_line(f.sources[0])}", width or _MAX_SOURCE_WIDTH) + "\n")
+        if hints and f.rule not in explained:
+            explained.add(f.rule)
+            out.append(f"{pad} = {style('why:', dim=True)} opsc-terms explain {f.rule}\n")
         out.append("\n")
     if summary_line_shown:
         out.append(summary_line(findings, summary, style) + "\n")
@@ -138,20 +184,43 @@ def _width(value: str) -> int:
     return width
 
 
-def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
-    """The part of a long line around ``start:end``, with the offsets moved to match.
+def _window(line: str, start: int, end: int, room: int = _MAX_SOURCE_WIDTH) -> tuple[str, int, int]:
+    """The part of a long line around ``start:end`` that fits in ``room`` columns, offsets moved to match.
 
-    Tabs and other control characters become spaces so the underline lines up.
+    Tabs and other control characters become spaces so the underline lines up. Only the
+    window is cleaned and measured, so a line of megabytes costs no more than a short one.
     """
-    line = "".join(" " if ch < " " or ch == "\x7f" else ch for ch in line)
     start, end = max(0, min(start, len(line))), max(0, min(end, len(line)))
-    if len(line) <= _MAX_SOURCE_WIDTH:
-        return line, start, end
-    left = max(0, start - 30)
-    right = min(len(line), max(end + 30, left + _MAX_SOURCE_WIDTH))
-    shown = ("…" if left else "") + line[left:right] + ("…" if right < len(line) else "")
+    if len(line) <= room:
+        return _printable(line), start, end
+    # The reported words, with context on both sides; a long match is cut on the right.
+    context = max(0, (room - 2 - (end - start)) // 2)
+    left = max(0, min(start - context, len(line) - (room - 1)))
+    right = min(len(line), left + room - (1 if left else 0) - 1)
+    if right >= len(line) - 1:
+        right = len(line)
+    shown = ("…" if left else "") + _printable(line[left:right]) + ("…" if right < len(line) else "")
     shift = left - (1 if left else 0)
-    return shown, start - shift, end - shift
+    return shown, min(start - shift, len(shown)), min(end - shift, len(shown))
+
+
+def _printable(text: str) -> str:
+    return "".join(" " if ch < " " or "\x7f" <= ch <= "\x9f" else ch for ch in text)
+
+
+def _cut(line: str, width: int) -> str:
+    """``line`` cut to ``width`` columns, with "…" where it was cut."""
+    return line if len(line) <= width else line[:max(0, width - 1)] + "…"
+
+
+def _wrapped(prefix: str, body: str, width: int | None) -> str:
+    """``prefix + body`` wrapped to ``width`` with the continuation lines indented under the body."""
+    if width is None or len(prefix) + len(body) <= width:
+        return prefix + body + "\n"
+    import textwrap
+
+    return "\n".join(textwrap.wrap(body, width=max(_MIN_SOURCE_WIDTH, width), initial_indent=prefix,
+                                    subsequent_indent=" " * len(prefix), break_on_hyphens=False)) + "\n"
 
 
 # --------------------------------------------------------------------------- GitHub Actions
@@ -222,7 +291,7 @@ def _sarif_rule(pack: RulePack, rule: Rule) -> dict[str, Any]:
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
         "shortDescription": {"text": rule.message},
         "fullDescription": {"text": rule.rationale},
-        "help": {"text": help_markdown, "markdown": help_markdown},
+        "help": {"text": rule_text(pack, rule), "markdown": help_markdown},
         "helpUri": rule_url(rule),
         "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
         "properties": {"tags": [rule.family, rule.category], "sources": list(rule.sources)},

@@ -33,6 +33,23 @@ _RULE_KEYS = {
 }
 _EXAMPLE_KEYS = {"bad", "good", "fixed", "suggested"}
 
+# Limits on what a rule or configuration file may ask for. Rule files can come from an
+# organisation (extend-rules), and a pattern whose token classes multiply out, a huge
+# repetition or a list of a million phrases would take the checker down (minutes of CPU,
+# gigabytes of memory) before the first document is read. Each limit is far above what
+# real rule data needs (the shipped rules use at most 9 expansions per pattern, 12 terms
+# per rule and phrases of 33 characters).
+MAX_FILE_BYTES = 4 * 1024 * 1024      # one rule or configuration file
+MAX_RULES_PER_FILE = 1_000
+MAX_LIST_ITEMS = 5_000                # terms, exceptions, class phrases, allow lists, ...
+MAX_PHRASE_CHARS = 500                # one term, exception, class phrase or allowed phrase
+MAX_PATTERNS_PER_RULE = 100
+MAX_PATTERN_TOKENS = 32
+MAX_PATTERN_EXPANSIONS = 256          # spaCy Matcher patterns one pattern compiles to
+MAX_PHRASES_IN_ALL = 50_000           # terms and exceptions of every rule together
+MAX_EXPANSIONS_IN_ALL = 5_000         # Matcher patterns of every rule together
+MAX_REPEAT = 8                        # x{lo,hi}: hi, like a ~N gap
+
 
 class RuleError(Exception):
     """A problem in rule or language data, located by file, rule id and field."""
@@ -275,7 +292,8 @@ def load_builtin(language: str = "en") -> RulePack:
 def load_language(language: str, extra: Iterable[Path] = ()) -> RulePack:
     """The shipped rules for ``language`` plus an organisation's own rule files."""
     root = resources.files("opsc_terms.rules") / language
-    if not root.is_dir():
+    # A language is a folder name of the package, never a path ("../../etc").
+    if language not in available_languages():
         known = ", ".join(available_languages()) or "none"
         raise RuleLoadError([RuleError(f"rules/{language}", f"no rules for language {language!r} "
                                                              f"(available: {known})")])
@@ -317,11 +335,17 @@ def load_pack(language: str, files: Iterable[Traversable | Path], *, display_roo
         if family is None:
             continue
         families.append(family)
-        for index, raw in enumerate(_as_list(data.get("rules", []))):
+        raw_rules = _as_list(data.get("rules", []))
+        if len(raw_rules) > MAX_RULES_PER_FILE:
+            errors.append(RuleError(shown, f"{len(raw_rules)} rules; a family file holds at most "
+                                           f"{MAX_RULES_PER_FILE}", field="rules"))
+            continue
+        for index, raw in enumerate(raw_rules):
             rule = _build_rule(raw, index, family, shown, lang, errors)
             if rule is not None:
                 rules.append(rule)
 
+    _check_totals(rules, lang, errors)
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:
@@ -339,11 +363,35 @@ def load_pack(language: str, files: Iterable[Traversable | Path], *, display_roo
     return RulePack(lang, tuple(families), tuple(rules))
 
 
+def _check_totals(rules: Sequence[Rule], lang: LanguageData, errors: list[RuleError]) -> None:
+    """Limits on all rules together: each list may be within its limit and the sum not.
+
+    The rule that goes over is named; it is usually in the file that was added last.
+    """
+    phrases = expansions = 0
+    for rule in rules:
+        phrases += len(rule.terms) + len(rule.exceptions)
+        if phrases > MAX_PHRASES_IN_ALL:
+            errors.append(RuleError(rule.path, f"the rule files hold more than {MAX_PHRASES_IN_ALL} terms and "
+                                               "exceptions in all", rule=rule.id, field="terms"))
+            return
+        expansions += sum(pattern_expansions(parse_pattern(p), lang.classes) for p in rule.patterns)
+        if expansions > MAX_EXPANSIONS_IN_ALL:
+            errors.append(RuleError(rule.path, f"the patterns of all rules expand to more than "
+                                               f"{MAX_EXPANSIONS_IN_ALL} token patterns", rule=rule.id,
+                                    field="patterns"))
+            return
+
+
 def _read_toml(item: Traversable | Path, shown: str, errors: list[RuleError]) -> dict[str, Any] | None:
     try:
-        raw = item.read_bytes()
+        with item.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         errors.append(RuleError(shown, f"cannot read: {exc.strerror or exc}"))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        errors.append(RuleError(shown, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB: too large for a rule file"))
         return None
     try:
         text = raw.decode("utf-8")
@@ -351,7 +399,7 @@ def _read_toml(item: Traversable | Path, shown: str, errors: list[RuleError]) ->
         errors.append(RuleError(shown, f"not UTF-8 (byte {exc.start})"))
         return None
     try:
-        return tomllib.loads(text)
+        return parse_toml(text)
     except tomllib.TOMLDecodeError as exc:
         message, line = toml_error(exc, text)
         errors.append(RuleError(shown, f"invalid TOML: {message}", line=line))
@@ -381,12 +429,24 @@ def _build_language(language: str, raw: dict[str, Any], errors: list[RuleError])
         variants[key.lower()] = value.lower()
 
     classes: dict[str, tuple[str, ...]] = {}
+    class_files: dict[str, str] = {}
     for key, (shown, value) in raw.get("classes", {}).items():
         items = _string_list(value)
         if items is None or not items:
             errors.append(RuleError(shown, "a class is a non-empty list of phrases", field=f"classes.{key}"))
             continue
+        problem = list_problem(items)
+        if problem:
+            errors.append(RuleError(shown, problem, field=f"classes.{key}"))
+            continue
         classes[key] = tuple(items)
+        class_files[key] = shown
+    for key, phrases in classes.items():
+        for phrase in phrases:
+            problems = pattern_problems(phrase, classes, whole=False)
+            if problems:
+                errors.append(RuleError(class_files[key], f"{phrase!r}: {problems[0]}", field=f"classes.{key}"))
+                break
 
     cue_kwargs: dict[str, tuple[str, ...]] = {}
     cue_fields = set(ContextCues.__dataclass_fields__)
@@ -524,9 +584,16 @@ def _build_rule(raw: Any, index: int, family: Family, shown: str, lang: Language
         patterns = []
     if not terms and not patterns:
         err("terms", "a rule needs terms or patterns to match")
+    if problem := list_problem(terms):
+        err("terms", problem)
+        terms = []
+    if len(patterns) > MAX_PATTERNS_PER_RULE:
+        err("patterns", f"{len(patterns)} patterns; a rule has at most {MAX_PATTERNS_PER_RULE} "
+                        "(each pattern costs time on every candidate sentence)")
+        patterns = []
     for pattern in patterns:
         for problem in pattern_problems(pattern, lang.classes):
-            err("patterns", f"{pattern!r}: {problem}")
+            err("patterns", f"{_shorten(pattern)!r}: {problem}")
     near = raw.get("near")
     if near is not None and (not isinstance(near, str) or near.lstrip("@") not in lang.classes):
         err("near", f"must name a token class ({', '.join('@' + c for c in sorted(lang.classes))})")
@@ -534,6 +601,9 @@ def _build_rule(raw: Any, index: int, family: Family, shown: str, lang: Language
     exceptions = _string_list(raw.get("exceptions", []))
     if exceptions is None:
         err("exceptions", "must be a list of strings")
+        exceptions = []
+    if problem := list_problem(exceptions):
+        err("exceptions", problem)
         exceptions = []
 
     for fld in ("message", "rationale"):
@@ -667,6 +737,8 @@ def parse_pattern(pattern: str) -> list[PatternToken]:
     """Parse one pattern string. Raises ValueError with a readable reason."""
     tokens: list[PatternToken] = []
     parts = pattern.split()
+    if len(parts) > MAX_PATTERN_TOKENS:
+        raise ValueError(f"{len(parts)} elements; a pattern has at most {MAX_PATTERN_TOKENS}")
     has_focus = "[" in parts
     in_focus = not has_focus
     saw_open = saw_close = False
@@ -683,10 +755,10 @@ def parse_pattern(pattern: str) -> list[PatternToken]:
             continue
         if part.startswith("~"):
             try:
-                count = int(part[1:])
+                count = int(part[1:]) if len(part) <= 4 else MAX_REPEAT + 1
             except ValueError:
                 raise ValueError(f"gap {part!r} must be ~N with N a number") from None
-            if not 1 <= count <= 8:
+            if not 1 <= count <= MAX_REPEAT:
                 raise ValueError("a gap spans 1 to 8 words")
             tokens.append(PatternToken("gap", (), repeat=(0, count), focus=in_focus))
             continue
@@ -696,7 +768,11 @@ def parse_pattern(pattern: str) -> list[PatternToken]:
         optional = quant == "?"
         repeat = None
         if quant and quant.startswith("{"):
-            lo, hi = (int(x) for x in quant[1:-1].split(","))
+            # Digits are checked before int(): a thousand-digit count is refused, not parsed.
+            lo_text, hi_text = quant[1:-1].split(",")
+            if len(lo_text) > 3 or len(hi_text) > 3 or int(hi_text) > MAX_REPEAT:
+                raise ValueError(f"repeat {_shorten(quant)} is too large (at most {{0,{MAX_REPEAT}}})")
+            lo, hi = int(lo_text), int(hi_text)
             if lo > hi:
                 raise ValueError(f"bad repeat {quant}")
             repeat = (lo, hi)
@@ -729,15 +805,97 @@ def parse_pattern(pattern: str) -> list[PatternToken]:
     return tokens
 
 
-def pattern_problems(pattern: str, classes: Mapping[str, Sequence[str]]) -> list[str]:
+def pattern_problems(pattern: str, classes: Mapping[str, Sequence[str]], *, whole: bool = True) -> list[str]:
+    """What is wrong with a pattern (or, with ``whole=False``, a phrase of a token class)."""
+    if len(pattern) > MAX_PHRASE_CHARS:
+        return [f"longer than {MAX_PHRASE_CHARS} characters"]
     try:
         tokens = parse_pattern(pattern)
     except ValueError as exc:
         return [str(exc)]
-    return [f"unknown class @{t.values[0]}" for t in tokens if t.kind == "class" and t.values[0] not in classes]
+    unknown = [f"unknown class @{t.values[0]}" for t in tokens if t.kind == "class" and t.values[0] not in classes]
+    if unknown:
+        return unknown
+    try:
+        count = pattern_expansions(tokens, classes)
+    except ValueError as exc:
+        return [str(exc)]
+    if whole and count > MAX_PATTERN_EXPANSIONS:
+        return [f"expands to more than {MAX_PATTERN_EXPANSIONS} token patterns (its classes and alternatives "
+                "multiply out); split it or use fewer classes"]
+    return []
+
+
+def pattern_expansions(tokens: Sequence[PatternToken], classes: Mapping[str, Sequence[str]],
+                       _within: tuple[str, ...] = ()) -> int:
+    """How many spaCy token patterns a parsed pattern compiles to (see ``engine.Matchers.compile``).
+
+    A class contributes one alternative per multi-word phrase plus one for all its single
+    words, and the alternatives of the pattern's classes multiply. Counting stops just past
+    the limit, so a hostile pattern costs no more to refuse than a reasonable one to accept.
+    Raises ValueError for a class that contains itself.
+    """
+    total = 1
+    for token in tokens:
+        if token.kind != "class":
+            continue
+        total *= _class_expansions(token.values[0], classes, _within) + (1 if token.optional else 0)
+        if total > MAX_PATTERN_EXPANSIONS:
+            return total
+    return total
+
+
+def _class_expansions(name: str, classes: Mapping[str, Sequence[str]], within: tuple[str, ...]) -> int:
+    if name in within:
+        raise ValueError(f"class @{name} contains itself")
+    if name not in classes:
+        return 1  # reported as an unknown class where it is used
+    singles = 0
+    count = 0
+    for phrase in classes[name]:
+        parts = phrase.split()
+        if len(parts) == 1 and not parts[0].startswith(("#", "%", "!", "@")) and "|" not in parts[0]:
+            singles = 1
+            continue
+        try:
+            tokens = parse_pattern(phrase)
+        except ValueError:
+            count += 1  # reported where the class is defined
+            continue
+        count += pattern_expansions(tokens, classes, (*within, name))
+        if count > MAX_PATTERN_EXPANSIONS:
+            break
+    return count + singles
+
+
+def list_problem(items: Sequence[str], what: str = "entries") -> str | None:
+    """Why a list of phrases from a rule or configuration file is too large, or None."""
+    if len(items) > MAX_LIST_ITEMS:
+        return f"{len(items)} {what}; at most {MAX_LIST_ITEMS} are allowed"
+    long = next((item for item in items if len(item) > MAX_PHRASE_CHARS), None)
+    if long is not None:
+        return f"{_shorten(long)!r} is longer than {MAX_PHRASE_CHARS} characters"
+    return None
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """``tomllib.loads``, with deep nesting reported as a TOMLDecodeError.
+
+    tomllib parses nested arrays and inline tables recursively, so a file with a few
+    thousand ``[`` in a row ends in RecursionError: that is bad input, not a bug.
+    """
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("arrays or tables nested too deeply") from None
+
 
 _TOML_POSITION_RE = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
 

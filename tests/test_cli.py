@@ -91,7 +91,7 @@ def test_concise_is_sorted_by_path_and_position(tmp: Path) -> None:
     write(tmp / "a.txt", PLAIN + MENTION)
     lines = run("check", "--format", "concise", "b.txt", "a.txt").stdout.splitlines()
     assert [line.split(": ", 1)[0] for line in lines] == ["a.txt:1:22", "a.txt:2:29", "b.txt:2:22"]
-    assert lines[0].startswith("a.txt:1:22: error [child-prostitute] “Child prostitute” makes")
+    assert lines[0].startswith("a.txt:1:22: error [child-prostitute] Calling a child a prostitute makes")
 
 
 def test_text_output(tmp: Path) -> None:
@@ -137,7 +137,7 @@ def test_github_annotations(tmp: Path) -> None:
     write(tmp / "a,b.txt", PLAIN + MENTION)
     lines = run("check", "--format", "github", "a,b.txt").stdout.splitlines()
     assert lines[0].startswith("::error file=a%2Cb.txt,line=1,col=22,endLine=1,endColumn=39,"
-                               "title=opsc-terms [child-prostitute]::“Child prostitute”")
+                               "title=opsc-terms [child-prostitute]::Calling a child a prostitute")
     assert lines[0].endswith("Fix: “children exploited in prostitution”.")
     assert lines[1].startswith("::notice file=a%2Cb.txt,line=2,col=29,")
 

@@ -63,6 +63,37 @@ def test_families_do_not_overlap() -> None:
             owners[key] = rule.id
 
 
+def _words(phrase: str) -> tuple[str, ...]:
+    variants = PACK.language.variants
+    return tuple(variants.get(w, w) for w in re.findall(r"[\w']+", phrase.lower()))
+
+
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    return any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
+def test_messages_fit_every_term_of_their_rule() -> None:
+    """A message read next to any match of its rule: it names no variant the match may not be.
+
+    "“Child prostitute” makes ..." read wrong for "underage prostitute"; a message quotes
+    a term only when every term of the rule contains those words.
+    """
+    for rule in RULES:
+        for quoted in re.findall(r"“([^”]+)”", rule.message):
+            part = _words(quoted)
+            holding = [t for t in rule.terms if _contains(_words(t), part)]
+            assert not holding or len(holding) == len(rule.terms), (rule.id, quoted, rule.terms)
+
+
+def test_messages_do_not_repeat_their_suggestion() -> None:
+    """The preferred wording is appended to every message ("Use “…”."); the message must not say it too."""
+    for rule in RULES:
+        message = rule.message.lower()
+        assert not re.search(r"\bsay “", message), rule.id
+        for replacement in rule.replacements:
+            assert f"“{replacement.text.lower()}”" not in message, (rule.id, replacement.text)
+
+
 def test_every_fix_is_one_of_the_replacements() -> None:
     for rule in RULES:
         if rule.fix is not None:

@@ -146,3 +146,32 @@ async def test_markup_is_read_with_the_command_line_adapters(editor: Editor, tmp
         expected = sorted((f.rule, f.start, f.end) for f in lint_document(text, language).findings)
         assert expected, language
         assert editor.spans(uri, await editor.diagnostics(uri)) == expected
+
+
+async def test_one_change_message_with_20000_changes(editor: Editor, tmp_path: Path) -> None:
+    """Applying the changes of one didChange is linear in their number and size.
+
+    pygls re-splits and re-joins the whole text for every change: 20,000 changes to a
+    20,000-line document took many minutes, and no diagnostics arrived meanwhile.
+    """
+    await editor.initialize(root=tmp_path)
+    lines = [f"Line {n}: the committee met in the morning.\n" for n in range(20_000)]
+    uri = editor.open(tmp_path / "minutes.txt", "".join(lines))
+    await editor.diagnostics(uri)
+
+    changes = []
+    prefixes = [""] * len(lines)
+    for i in range(20_000):
+        line = (i * 7919) % len(lines)
+        typed = "Police rescued child prostitutes. " if i % 400 == 0 else "x"
+        prefixes[line] = typed + prefixes[line]  # each change types at the start of its line
+        start = types.Position(line=line, character=0)
+        changes.append(types.TextDocumentContentChangePartial(range=types.Range(start=start, end=start), text=typed))
+    final = "".join(prefix + line for prefix, line in zip(prefixes, lines, strict=True))
+    editor.docs[uri] = (2, final)
+    editor.client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2), content_changes=changes))
+
+    diagnostics = await editor.diagnostics(uri)
+    assert len(diagnostics) == 50
+    assert editor.spans(uri, diagnostics) == expected_spans(final)

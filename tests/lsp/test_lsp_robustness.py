@@ -190,3 +190,83 @@ async def test_tcp(tmp_path: Path) -> None:
 def test_version(command: list[str]) -> None:
     done = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=TIMEOUT, check=True)
     assert done.stdout.strip() == f"opsc-terms-lsp {opsc_terms.__version__}"
+
+
+async def request_answered(client: RawClient, msg_id: int, uri: str) -> None:
+    """A hover request on the sample document is answered with the rule's explanation."""
+    client.request(msg_id, "textDocument/hover", {"textDocument": {"uri": uri},
+                                                  "position": {"line": 0, "character": 25}})
+    answer = await client.response()
+    assert answer["id"] == msg_id
+    assert "child-prostitute" in answer["result"]["contents"]["value"]
+
+
+async def test_an_oversized_message_is_refused_and_the_next_one_read(tmp_path: Path) -> None:
+    process, client = await start("--max-message-mb", "1")
+    client.request(1, "initialize", initialize_params(tmp_path))
+    await client.response()
+    client.notify("initialized", {})
+    uri = (tmp_path / "news.txt").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "plaintext", "version": 1,
+                                                            "text": "Police rescued three child prostitutes."}})
+
+    # Announced but never sent (100 GB): refused at once, and the next message is read.
+    client.writer.write(b"Content-Length: 100000000000\r\n\r\n")
+    error = await client.response()
+    assert error["id"] is None
+    assert error["error"]["code"] == INVALID_REQUEST
+    assert "100000000000 bytes is larger than the limit of 1048576 bytes" in error["error"]["message"]
+    await request_answered(client, 2, uri)
+
+    # Sent in full (2 MB, over the 1 MiB limit): skipped without being held in memory.
+    big = json.dumps({"jsonrpc": "2.0", "id": 3, "method": "textDocument/hover",
+                      "params": {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0},
+                                 "padding": "x" * 2_000_000}}).encode()
+    client.send_raw(big)
+    error = await client.response()
+    assert (error["id"], error["error"]["code"]) == (None, INVALID_REQUEST)
+    await request_answered(client, 4, uri)
+
+    # A length too long to be a number, and a header line longer than any real one.
+    client.writer.write(b"Content-Length: " + b"9" * 5000 + b"\r\n\r\n")
+    assert (await client.response())["error"]["code"] == INVALID_REQUEST
+    client.writer.write(b"X-Padding: " + b"y" * 200_000 + b"\r\n")
+    await request_answered(client, 5, uri)
+
+    client.request(6, "shutdown")
+    assert (await client.response())["result"] is None
+    client.notify("exit")
+    assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
+
+
+async def test_an_announced_100_gb_message_with_the_default_limit(tmp_path: Path) -> None:
+    process, client = await start()
+    client.writer.write(b"Content-Length: 107374182400\r\nContent-Type: application/vscode-jsonrpc\r\n\r\n")
+    assert (await client.response())["error"]["code"] == INVALID_REQUEST
+    client.request(1, "initialize", initialize_params(tmp_path))
+    assert "capabilities" in (await client.response())["result"]
+    client.request(2, "shutdown")
+    await client.response()
+    client.notify("exit")
+    assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
+
+
+async def test_exit_without_shutdown_exits_with_status_1(tmp_path: Path) -> None:
+    process, client = await start()
+    client.request(1, "initialize", initialize_params(tmp_path))
+    await client.response()
+    client.notify("initialized", {})
+    client.notify("exit")
+    assert await asyncio.wait_for(process.wait(), TIMEOUT) == 1
+
+
+async def test_input_that_ends_inside_a_message(tmp_path: Path) -> None:
+    process, client = await start()
+    client.request(1, "initialize", initialize_params(tmp_path))
+    await client.response()
+    client.writer.write(b'Content-Length: 500\r\n\r\n{"jsonrpc": "2.0"')
+    client.writer.close()
+    # The input ended without shutdown and exit: the server stops, without a traceback.
+    await asyncio.wait_for(process.wait(), TIMEOUT)
+    assert process.stderr is not None
+    assert b"Traceback" not in await process.stderr.read()

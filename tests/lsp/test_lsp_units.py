@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lsp_support import to_offset, to_position
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
@@ -54,6 +56,59 @@ def test_incremental_edits_use_lsp_lines() -> None:
         range=types.Range(start=types.Position(line=1, character=0), end=types.Position(line=1, character=5)),
         text="children"))
     assert document.source == "page 1\fpage 2\nchildren prostitutes\n"
+
+
+PIECES = ["a", "b", " ", "\n", "\r", "\r\n", "😀", "é", "\f", "\u2028", "\x85"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(encoding=st.sampled_from(ENCODINGS), text=st.lists(st.sampled_from(PIECES), max_size=12).map("".join),
+       edits=st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), st.lists(st.sampled_from(PIECES), max_size=4)),
+                      min_size=1, max_size=8))
+def test_incremental_changes_match_the_specification(encoding: str, text: str,
+                                                     edits: list[tuple[float, float, list[str]]]) -> None:
+    """Changes applied one after another give the text the LSP specification describes.
+
+    Line breaks that a change joins ("\r" + "\n") or splits are the delicate part; the
+    expected text comes from the independent model in lsp_support.
+    """
+    document = LspTextDocument("file:///x.txt", text, position_codec=PositionCodec(encoding))
+    expected = text
+    for a, b, pieces in edits:
+        start, end = sorted((round(a * len(expected)), round(b * len(expected))))
+        # A position between the "\r" and the "\n" of one line break does not exist.
+        if 0 < start < len(expected) and expected[start - 1:start + 1] == "\r\n":
+            start -= 1
+        if 0 < end < len(expected) and expected[end - 1:end + 1] == "\r\n":
+            end += 1
+        new_text = "".join(pieces)
+        document.apply_change(types.TextDocumentContentChangePartial(
+            range=types.Range(start=to_position(expected, start, encoding), end=to_position(expected, end, encoding)),
+            text=new_text))
+        expected = expected[:start] + new_text + expected[end:]
+        assert document.source == expected
+    assert list(document.lines) == lsp_lines(expected)
+
+
+def test_changes_outside_the_text_clamp_to_it() -> None:
+    document = LspTextDocument("file:///x.txt", "ab😀\ncd", position_codec=PositionCodec("utf-16"))
+
+    def change(line: int, character: int, end_line: int, end_character: int, text: str) -> None:
+        document.apply_change(types.TextDocumentContentChangePartial(
+            range=types.Range(start=types.Position(line=line, character=character),
+                              end=types.Position(line=end_line, character=end_character)), text=text))
+
+    change(0, 99, 0, 99, "!")        # past the end of a line: at its end, before the break
+    assert document.source == "ab😀!\ncd"
+    change(9, 0, 9, 0, "?")          # past the last line: at the end of the text
+    assert document.source == "ab😀!\ncd?"
+    change(0, 3, 0, 3, "|")          # inside the surrogate pair of the emoji: after it
+    assert document.source == "ab😀|!\ncd?"
+    change(1, 2, 0, 1, "")           # a reversed range is the span between its ends
+    assert document.source == "a?"
+    document.apply_change(types.TextDocumentContentChangeWholeDocument(text="new\r\ntext"))
+    change(1, 0, 1, 4, "words")
+    assert document.source == "new\r\nwords"
 
 
 # ---------------------------------------------------------------- settings

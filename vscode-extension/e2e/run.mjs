@@ -441,7 +441,9 @@ async function checkMissingPackage(page, settingsPath, bareVenv) {
             .then((texts) => texts.find((text) => text.includes('opsc-terms is not installed'))));
     step(`notification: ${toast}`);
     assert(toast.includes(bare), 'the notification names the interpreter');
-    assert(toast.includes(`${bare} -m pip install opsc-terms`), 'the notification gives the install command');
+    const { version } = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
+    const wheel = `https://github.com/opsc-terms/opsc-terms/releases/download/v${version}/opsc_terms-${version}-py3-none-any.whl`;
+    assert(toast.includes(`${bare} -m pip install ${wheel}`), 'the notification gives the install command');
     assert(toast.includes('Choose Interpreter'), 'the notification offers to choose another interpreter');
     await page.screenshot({ path: path.join(runDir, 'missing-package.png') });
 }

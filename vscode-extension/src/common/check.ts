@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { PYTHON_PACKAGE, SERVER_MODULE } from './constants';
+import { PACKAGE_WHEEL_URL, SERVER_MODULE } from './constants';
 import { describeInterpreter, Interpreter } from './interpreter';
 
 /** Why the server cannot be started with an interpreter. */
@@ -62,10 +62,10 @@ function shellQuote(argument: string): string {
     return /^[\w@%+=:,./\\-]+$/.test(argument) ? argument : `"${argument.replace(/(["$`\\])/g, '\\$1')}"`;
 }
 
-/** The command that installs (or upgrades) the server into this interpreter. */
+/** The command that installs (or upgrades) the server into this interpreter: the release's wheel. */
 export function installCommand(interpreter: Interpreter, upgrade = false): string {
     const flags = upgrade ? ' --upgrade' : '';
-    return `${shellQuote(interpreter.command)} -m pip install${flags} ${PYTHON_PACKAGE}`;
+    return `${shellQuote(interpreter.command)} -m pip install${flags} ${PACKAGE_WHEEL_URL}`;
 }
 
 export interface ProblemMessage {

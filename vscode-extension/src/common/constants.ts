@@ -4,9 +4,18 @@ export const SECTION = 'opscTerms';
 export const CLIENT_ID = SECTION;
 export const DISPLAY_NAME = 'opsc-terms';
 
-/** The Python package that provides the server, and the module that runs it over stdio. */
-export const PYTHON_PACKAGE = 'opsc-terms';
+/** The module that runs the server over stdio. */
 export const SERVER_MODULE = 'opsc_terms.lsp_server';
+
+/**
+ * The opsc-terms release this extension belongs to (RELEASING.md bumps it with the
+ * extension's own version). opsc-terms is not on PyPI: it installs from the wheel attached
+ * to that release on GitHub, which needs no git and no build tools.
+ */
+export const PACKAGE_VERSION = '0.1.0';
+export const PACKAGE_WHEEL_URL =
+    `https://github.com/opsc-terms/opsc-terms/releases/download/v${PACKAGE_VERSION}/` +
+    `opsc_terms-${PACKAGE_VERSION}-py3-none-any.whl`;
 
 export const DEFAULT_LANGUAGES: readonly string[] = ['plaintext', 'markdown', 'html', 'restructuredtext', 'latex'];
 

@@ -8,6 +8,10 @@ import { checkServerImportable, classifyImportCheck, installCommand, problemMess
 import { Interpreter } from '../common/interpreter';
 import { Buttons, showServerProblem } from '../common/prompts';
 
+// The wheel attached to the release whose version the extension carries (RELEASING.md).
+const version: string = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+const WHEEL = `https://github.com/opsc-terms/opsc-terms/releases/download/v${version}/opsc_terms-${version}-py3-none-any.whl`;
+
 const venv: Interpreter = { command: '/home/ana/.venv/bin/python', source: 'setting' };
 
 function failure(stderr: string, code: string | number = 1) {
@@ -78,7 +82,7 @@ describe('the missing-package message', () => {
 
     it('names the interpreter and the command that installs opsc-terms into it', () => {
         const { message, install } = problemMessage(venv, { ok: false, kind: 'missing-package', detail: '' });
-        assert.equal(install, '/home/ana/.venv/bin/python -m pip install opsc-terms');
+        assert.equal(install, '/home/ana/.venv/bin/python -m pip install ' + WHEEL);
         assert.match(message, /opsc-terms is not installed for the Python interpreter \/home\/ana\/\.venv\/bin\/python \(from the opscTerms\.interpreter setting\)/);
         assert.ok(message.includes(install), message);
         assert.match(message, /choose another interpreter/);
@@ -86,13 +90,13 @@ describe('the missing-package message', () => {
 
     it('quotes an interpreter path with spaces', () => {
         const spaced: Interpreter = { command: 'C:\\Program Files\\Python311\\python.exe', source: 'python-extension' };
-        assert.equal(installCommand(spaced), '"C:\\\\Program Files\\\\Python311\\\\python.exe" -m pip install opsc-terms');
-        assert.equal(installCommand({ command: 'python3', source: 'path' }, true), 'python3 -m pip install --upgrade opsc-terms');
+        assert.equal(installCommand(spaced), '"C:\\\\Program Files\\\\Python311\\\\python.exe" -m pip install ' + WHEEL);
+        assert.equal(installCommand({ command: 'python3', source: 'path' }, true), 'python3 -m pip install --upgrade ' + WHEEL);
     });
 
     it('asks to upgrade an opsc-terms without the server, and to choose when there is no interpreter', () => {
         const old = problemMessage(venv, { ok: false, kind: 'no-server-module', detail: '' });
-        assert.equal(old.install, '/home/ana/.venv/bin/python -m pip install --upgrade opsc-terms');
+        assert.equal(old.install, '/home/ana/.venv/bin/python -m pip install --upgrade ' + WHEEL);
         const none = problemMessage({ command: 'python3', source: 'path' }, { ok: false, kind: 'no-interpreter', detail: 'spawn python3 ENOENT' });
         assert.equal(none.install, undefined);
         assert.match(none.message, /could not run the Python interpreter python3 \(looked up on PATH\)/);
@@ -103,7 +107,7 @@ describe('the missing-package message', () => {
         await showServerProblem(venv, { ok: false, kind: 'missing-package', detail: '' }, false);
         const [shown] = fake.callsTo('showErrorMessage');
         assert.deepEqual(shown.args.slice(1), [Buttons.chooseInterpreter, Buttons.copyInstall, Buttons.showOutput]);
-        assert.deepEqual(fake.callsTo('clipboard.writeText')[0].args, ['/home/ana/.venv/bin/python -m pip install opsc-terms']);
+        assert.deepEqual(fake.callsTo('clipboard.writeText')[0].args, ['/home/ana/.venv/bin/python -m pip install ' + WHEEL]);
     });
 
     it('stores the interpreter picked in the file dialog when the Python extension is absent', async () => {
