@@ -43,7 +43,8 @@ def test_python_identifiers_and_strings_are_left_alone() -> None:
     found = opsc_terms.check(PYTHON, format="python")
     assert [f.text for f in found] == ["child\n    # prostitutes"]
     [f] = found
-    assert f.fix is not None and f.fix.applicability == "display-only"  # the comment marker sits inside
+    assert f.fix is not None
+    assert f.fix.applicability == "display-only"  # the comment marker sits inside the words
 
 
 def test_python_docstrings_are_prose() -> None:
