@@ -208,7 +208,7 @@ class _Engine:
         for (index, view, with_patterns), doc in zip(jobs, self.nlp.pipe(j[1].text for j in jobs), strict=True):
             raws = self.matchers.find(doc, patterns=with_patterns)
             block_start = blocks[index][0][0]
-            for o in judge(doc, raws, self.model, self.matchers, self._severity_of_raw):
+            for o in judge(doc, raws, self.model, self.matchers, self._severity_of_raw, view):
                 cached = self._cached(text, view, o, block_start)
                 key = (cached.start, cached.end, cached.rule.id)
                 if key not in seen[index]:  # windows of one long sentence may overlap
