@@ -226,7 +226,7 @@ class _Engine:
         return severity
 
     def _cached(self, text: str, view: View, o: Occurrence, block_start: int) -> _Cached:
-        from .context import CONTEXT_NOTES
+        from .context import CAPPED, CONTEXT_NOTES
 
         start, end = view.to_source(o.start, o.end)
         article = view.to_source(*o.article) if o.article else None
@@ -238,10 +238,13 @@ class _Engine:
         # a headline's capitals belong in the fix, not in the explanation.
         preferred = rule.preferred.form(o.plural) if rule.preferred is not None else None
         note = CONTEXT_NOTES.get(o.context) if o.context else None
+        if o.context in CAPPED:  # still reported, as a warning that says why it is not an error
+            message = f"{compose_message(rule, text[start:end], preferred, None, None)} A warning, not an error: {note}."
+        else:
+            message = compose_message(rule, text[start:end], preferred, o.context, note)
         return _Cached(rule=rule, severity=o.severity, context=o.context, start=rendered.start - block_start,
                        end=rendered.end - block_start, text=text[rendered.start:rendered.end],
-                       replacements=rendered.replacements, fix=rendered.fix,
-                       message=compose_message(rule, text[start:end], preferred, o.context, note))
+                       replacements=rendered.replacements, fix=rendered.fix, message=message)
 
 
 def _runs(indices: Sequence[int]) -> Iterable[list[int]]:

@@ -38,7 +38,8 @@ _QUOTES = _OPEN_DOUBLE | _CLOSE_DOUBLE | _OPEN_SINGLE | _CLOSE_SINGLE | {'"', "'
 # Punctuation that ends the scope of a cue (a comma does not: lists run over commas).
 _SCOPE_STOPS = {".", "!", "?", "(", ")", "[", "]", ":", ";", "—", "–"}
 # Separators of a glossary or redirect line ("child porn: see …", "child porn → …").
-_SEPARATORS = {":", "-", "–", "—", "→", "=", ">", "=>", "⇒", ","}
+_ARROWS = {"→", "=>", "⇒", "->", "⟶"}
+_SEPARATORS = {":", "-", "–", "—", "=", ",", *_ARROWS}
 # Markup that marks the title of a work: italics in Markdown, HTML or reStructuredText,
 # and the brackets of link text. (Bold is emphasis for stress, not a title.)
 _WORK_MARKUP_RE = re.compile(r"^(?:\*|_|<(?:em|i|cite)\b[^>]*>|\[)$|^(?:</(?:em|i|cite)>|\]\(.*)$", re.IGNORECASE)
@@ -71,7 +72,8 @@ CONTEXT_NOTES = {
     DENIAL: "a denial of the label, not a use of it",
     GLOSS: "the term glossed after a recommended one",
     QUOTATION: "inside a direct quotation",
-    DEFINITION: "a statutory definition or a defined term cited with its provision",
+    DEFINITION: "a term being defined (a statutory definition, a glossary entry or a defined term cited "
+                "with its provision)",
     CITATION: "quoted from, or heading of, a cited legal provision",
     OFFENCE: "the quoted name of an offence in a charge",
     AMENDMENT: "text that an amendment strikes out",
@@ -79,10 +81,12 @@ CONTEXT_NOTES = {
     NAME: "part of a proper name or title",
     WORK: "part of the title of a work (a film, book or report)",
     CLINICAL: "used in its clinical sense",
-    LEGAL: "legal register (a charge or statutory wording, which may be law in force), so at most a warning",
-    DEFINES: "in a sentence that defines the term, so at most a warning",
-    DISCUSSION: "in a sentence about the wording itself, so at most a warning",
+    LEGAL: "legal register: it reads as a charge or statutory wording, which may be law in force",
+    DEFINES: "the sentence defines the term, perhaps in the words of a law",
+    DISCUSSION: "the sentence also talks about the wording",
 }
+# Contexts that keep a finding but cap it at warning; the others make it info.
+CAPPED = frozenset({LEGAL, DEFINES, DISCUSSION})
 # Contexts that a term coordinated with the previous occurrence shares ("the terms X and Y").
 _CHAINED = frozenset({MENTION, GUIDANCE, DENIAL, GLOSS, DEFINITION, AMENDMENT})
 # Contexts that show the sentence is about words, for the DISCUSSION cap.
@@ -546,7 +550,13 @@ def _calling_list(c: _Case) -> bool:
         start = info.ends_with(k + 1, model.calling_before, skip=False)
         if start >= 0:
             after = info.next_word(k + 1)
-            return after < info.n and info.lower[after] not in model.prepositions
+            if after >= info.n or info.lower[after] in model.prepositions:
+                return False  # "called for", "called on": another verb
+            opener = info.prev_word(start)
+            if opener >= 0 and info.texts[opener] in (",", "(") and any(
+                    info.texts[x] == "," for x in range(k + 1, before)):
+                return False  # ", called Safe Haven, helped …": an apposition names one thing
+            return True
     return False
 
 
@@ -599,6 +609,8 @@ def _redirect(c: _Case) -> bool:
         j = info.next_word(j + 1)
     if j >= info.n or info.texts[j] not in _SEPARATORS:
         return False
+    if info.texts[j] in _ARROWS:
+        return True  # "child prostitute → child exploited in prostitution"
     return info.starts_with(j + 1, model.redirect_after) >= 0
 
 
@@ -684,7 +696,7 @@ def _quoted_term(c: _Case) -> str | None:
     before = info.prev_word(q[0])
     if before >= 0 and info.lower[before] in model.as_words:
         return MENTION  # "covered … as “child pornography”"
-    if any(info.norms[k] in model.mention_nouns for k in range(info.n) if not q[0] <= k <= q[1]):
+    if any(info.norms[k] in model.mention_nouns for k in range(q[0])) or _wording_referred_to(c, q[1] + 1):
         return MENTION  # "terms such as “child prostitute”", "“…” remains the wording of …"
     if model.citation is not None and model.citation.search(info.text):
         return CITATION  # the instrument's own wording, quoted with its provision
@@ -701,6 +713,18 @@ def _quoted_term(c: _Case) -> str | None:
     if _quoted_name(c):
         return NAME  # "the gesture ‘Stop Child Porn’"
     return None  # scare quotes around a plain use still count as a use
+
+
+def _wording_referred_to(c: _Case, start: int, end: int | None = None) -> bool:
+    """A word for "term" with a determiner ("the term", "this wording", "these words")
+    between ``start`` and ``end``: the sentence refers to a term as a term."""
+    info, model = c.info, c.model
+    for k in range(start, info.n if end is None else end):
+        if info.norms[k] in model.mention_nouns and not c.m.focus_start <= k < c.m.focus_end:
+            d = info.prev_word(k)
+            if d >= 0 and info.lower[d] in model.determiners:
+                return True
+    return False
 
 
 def _coordinated_with_quoted(c: _Case) -> bool:
@@ -877,11 +901,13 @@ def _work(c: _Case) -> str | None:
     if k + 2 < info.n and info.texts[k] == "(" and _YEAR_RE.match(info.texts[k + 1]) and info.texts[k + 2] == ")":
         return WORK
     if k < info.n and (info.texts[k] == "," or info.norms[k] in model.copulas):
-        for w in range(k + 1, min(info.n, k + 7)):
-            if info.texts[w] in _SCOPE_STOPS:
-                break
-            if info.norms[w] in model.work_nouns:
-                return WORK
+        d = info.next_word(k + 1)
+        if d < info.n and info.lower[d] in model.determiners:  # ", a 1938 film", "was a film"
+            for w in range(d + 1, min(info.n, d + 6)):
+                if info.texts[w] in _SCOPE_STOPS or info.texts[w] == ",":
+                    break
+                if info.norms[w] in model.work_nouns:
+                    return WORK
     if _marked_as_work(info, left, end):
         return WORK
     return None
@@ -995,9 +1021,7 @@ def _discussion(c: _Case) -> str | None:
     """A plain use in a sentence that talks about the words: perhaps an echo of the mention."""
     if any(ctx in _ABOUT_WORDS for key, ctx in c.others.items() if key != id(c.m)):
         return DISCUSSION
-    info = c.info
-    outside = (k for k in range(info.n) if not c.m.focus_start <= k < c.m.focus_end)
-    return DISCUSSION if any(info.norms[k] in c.model.mention_nouns for k in outside) else None
+    return DISCUSSION if _wording_referred_to(c, 0) else None
 
 
 DECISIONS: tuple[Decision, ...] = (
@@ -1100,6 +1124,8 @@ def judge(doc: Doc, raws: Sequence[RawMatch], model: ContextModel, matchers: Mat
             severity = "info"
         elif SEVERITY_RANK[severity] > SEVERITY_RANK["warning"]:
             severity = "warning"
+        else:
+            context = None  # a cap that changes nothing leaves a plain use
         out.append(_occurrence(info, m, severity, context, matchers))
     return out
 

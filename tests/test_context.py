@@ -52,11 +52,21 @@ def test_title_and_plain_use_in_one_sentence() -> None:
 
 @pytest.mark.parametrize(("text", "term"), [
     ("The state passed a Child Prostitution Prevention Act in 2004.", "Child Prostitution"),
-    ("Tonight's film, Paedophile Hunters: The Rise of the Vigilantes, follows three groups.", "Paedophile"),
     ("She joined the Child Prostitution Unit of the city police.", "Child Prostitution"),
+    ("Members of the Paedophile Information Exchange (PIE) were later prosecuted.", "Paedophile"),
 ])
 def test_proper_names_are_info(text: str, term: str) -> None:
     assert judged(text) == [(term, "info", "name")]
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("Tonight's film, Paedophile Hunters: The Rise of the Vigilantes, follows three groups.", "Paedophile"),
+    ("I watched 1938’s Child Bride last night.", "Child Bride"),
+    ("Child Bride (1938) is still shown in film schools.", "Child Bride"),
+    ("Child Bride was a government-funded film that toured rural cinemas.", "Child Bride"),
+])
+def test_titles_of_works_are_info(text: str, term: str) -> None:
+    assert judged(text) == [(term, "info", "work")]
 
 
 @pytest.mark.parametrize(("text", "term"), [
@@ -107,9 +117,12 @@ def test_scare_quotes_around_a_use_still_flag(text: str, term: str) -> None:
 
 
 def test_use_and_mention_in_one_sentence_get_separate_decisions() -> None:
+    """The use is still reported; in a sentence about the wording it is a warning, not an error."""
     text = "Child pornography is everywhere online, and the term “child pornography” hides the abuse."
-    found = judged(text)
-    assert [(s, c) for _, s, c in found] == [("error", None), ("info", "mention")]
+    found = opsc_terms.check(text)
+    assert [(f.severity, f.context) for f in found] == [("warning", "discussion"), ("info", "mention")]
+    assert "not an error" in found[0].message
+    assert found[0].fix is None
 
 
 def test_direct_quotation_is_info() -> None:
