@@ -15,7 +15,8 @@ This module works on spaCy documents but never imports spaCy itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -65,6 +66,7 @@ CLINICAL = "clinical"
 LEGAL = "legal"
 DEFINES = "defines"
 DISCUSSION = "discussion"
+HEADING = "heading"
 
 CONTEXT_NOTES = {
     MENTION: "a mention of the term itself, not a use of it",
@@ -84,9 +86,10 @@ CONTEXT_NOTES = {
     LEGAL: "legal register: it reads as a charge or statutory wording, which may be law in force",
     DEFINES: "the sentence defines the term, perhaps in the words of a law",
     DISCUSSION: "the sentence also talks about the wording",
+    HEADING: "a Title Case title with a subtitle, which may cite a work's title",
 }
 # Contexts that keep a finding but cap it at warning; the others make it info.
-CAPPED = frozenset({LEGAL, DEFINES, DISCUSSION})
+CAPPED = frozenset({LEGAL, DEFINES, DISCUSSION, HEADING})
 # Contexts that a term coordinated with the previous occurrence shares ("the terms X and Y").
 _CHAINED = frozenset({MENTION, GUIDANCE, DENIAL, GLOSS, DEFINITION, AMENDMENT})
 # Contexts that show the sentence is about words, for the DISCUSSION cap.
@@ -126,7 +129,7 @@ class ContextModel:
             doc = matchers.make_doc(phrase)
             return [self.canon(t.orth, t.norm) for t in doc if not (t.is_punct or t.is_space)]
 
-        def phrases(items: Sequence[str]) -> list[Norms]:
+        def phrases(items: Sequence[str]) -> Cues:
             return _compile(seq, items)
 
         def words(items: Sequence[str]) -> frozenset[int]:
@@ -154,6 +157,8 @@ class ContextModel:
         self.wording_words = words(cues.wording_words)
         self.contrast_before = phrases(cues.contrast_before)
         self.contrast_after = phrases(cues.contrast_after)
+        self.preference_before = phrases(cues.preference_before)
+        self.preference_words = words(cues.preference_words)
         self.negations = phrases(cues.negations)
         self.reframing_nouns = words(cues.reframing_nouns)
         self.denial_before = phrases(cues.denial_before)
@@ -201,17 +206,18 @@ class ContextModel:
         self.provision_lead = re.compile(rf"\s*[,(\[]?\s*{lead_group}", re.IGNORECASE)
         links = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in cues.instrument_links)
         self.instrument_link = re.compile(rf"^[\s,()0-9a-z.]{{0,40}}?\b(?:{links})\s+[A-Z]") if links else None
-        titles: list[Norms] = []
-        for title in pack.language.titles:
-            titles.extend(t for t in _compile(seq, title.match) if t)
-        self.titles = titles
+        # "Section 2252A of title 18 …": the provision, then a named code in lower case
+        self.instrument_after = re.compile(
+            rf"^[\s,()0-9a-z.]{{0,40}}?\b(?:{links})\s+(?:" + "|".join(f"(?:{c})" for c in cues.citation_instruments)
+            + ")", re.IGNORECASE) if links and cues.citation_instruments else None
+        self.titles = Cues([tuple(seq(m)) for title in pack.language.titles for m in title.match])
         recommended: list[str] = []
         for rule in pack.rules:
             for rep in rule.replacements:
                 recommended.append(rep.text)
                 if rep.plural:
                     recommended.append(rep.plural)
-        self.recommended = [r for r in _compile(seq, recommended) if r]
+        self.recommended = _compile(seq, recommended)
 
     def word(self, text: str) -> int:
         return self._strings.add(self._normalise(text))
@@ -230,9 +236,26 @@ class ContextModel:
         return norm if found == -1 else found
 
 
-def _compile(seq: Callable[[str], list[int]], phrases: Sequence[str]) -> list[Norms]:
-    out = {tuple(seq(p)) for p in phrases}
-    return sorted((t for t in out if t), key=len, reverse=True)
+class Cues:
+    """Phrases as NORM sequences, indexed by their first and last word for quick lookups."""
+
+    def __init__(self, phrases: Sequence[Norms]) -> None:
+        self.phrases = sorted({p for p in phrases if p}, key=len, reverse=True)  # longest first
+        self.by_first: dict[int, list[Norms]] = {}
+        self.by_last: dict[int, list[Norms]] = {}
+        for phrase in self.phrases:
+            self.by_first.setdefault(phrase[0], []).append(phrase)
+            self.by_last.setdefault(phrase[-1], []).append(phrase)
+
+    def __iter__(self) -> Iterator[Norms]:
+        return iter(self.phrases)
+
+    def __len__(self) -> int:
+        return len(self.phrases)
+
+
+def _compile(seq: Callable[[str], list[int]], phrases: Sequence[str]) -> Cues:
+    return Cues([tuple(seq(p)) for p in phrases])
 
 
 # --------------------------------------------------------------------------- facts about one sentence
@@ -282,6 +305,10 @@ class _DocInfo:
                 first, b = i, b + 1
             self.line_first[i] = first
         self.marks = layout.marks if layout is not None else []
+        # The words (not spaces or quotes) in order: cues are matched against these.
+        self.word_pos = [k for k in range(self.n) if not self.skippable[k]]
+        self.word_norm = [self.norms[k] for k in self.word_pos]
+        self._found: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
 
     # ---- moving over words
 
@@ -299,7 +326,7 @@ class _DocInfo:
             j += 1
         return j
 
-    def ends_with(self, i: int, cues: list[Norms], *, skip: bool = True) -> int:
+    def ends_with(self, i: int, cues: Cues, *, skip: bool = True) -> int:
         """Do the words just before index ``i`` end with a cue? Returns the index of the
         cue's first token, or -1. Quotes, spaces and a colon right before ``i`` are skipped."""
         j = i
@@ -307,37 +334,46 @@ class _DocInfo:
             j = self.prev_word(j) + 1
             if j > 0 and self.texts[j - 1] == ":":
                 j = self.prev_word(j - 1) + 1
-        positions = [k for k in range(max(0, j - 12), j) if not self.skippable[k]]
-        words = [self.norms[k] for k in positions]
-        for cue in cues:
-            if len(cue) <= len(words) and tuple(words[-len(cue):]) == cue:
-                return positions[-len(cue)]
+        w = bisect_left(self.word_pos, j)  # the words before j are word_pos[:w]
+        if w == 0:
+            return -1
+        for cue in cues.by_last.get(self.word_norm[w - 1], ()):
+            size = len(cue)
+            if size <= w and tuple(self.word_norm[w - size:w]) == cue:
+                return self.word_pos[w - size]
         return -1
 
-    def starts_with(self, i: int, cues: list[Norms], *, commas: bool = True) -> int:
+    def starts_with(self, i: int, cues: Cues, *, commas: bool = True) -> int:
         """Do the words from index ``i`` (closing quotes and commas skipped) start with a cue?
         Returns the index just after the cue, or -1."""
         j = i
         while j < self.n and (self.skippable[j] or (commas and self.texts[j] == ",")):
             j += 1
-        positions = [k for k in range(j, min(self.n, j + 12)) if not self.skippable[k]]
-        words = [self.norms[k] for k in positions]
-        for cue in cues:
-            if tuple(words[:len(cue)]) == cue:
-                return positions[len(cue) - 1] + 1
+        w = bisect_left(self.word_pos, j)
+        if w >= len(self.word_pos):
+            return -1
+        for cue in cues.by_first.get(self.word_norm[w], ()):
+            size = len(cue)
+            if tuple(self.word_norm[w:w + size]) == cue:
+                return self.word_pos[w + size - 1] + 1
         return -1
 
-    def find(self, cues: list[Norms], lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    def find(self, cues: Cues, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
         """(first token, end token) of every cue found between tokens ``lo`` and ``hi``."""
         hi = self.n if hi is None else hi
-        positions = [k for k in range(lo, hi) if not self.skippable[k]]
-        words = [self.norms[k] for k in positions]
+        key = (id(cues), lo, hi)
+        cached = self._found.get(key)
+        if cached is not None:
+            return cached
+        first, last = bisect_left(self.word_pos, lo), bisect_left(self.word_pos, hi)
         found: list[tuple[int, int]] = []
-        for p in range(len(words)):
-            for cue in cues:
-                if tuple(words[p:p + len(cue)]) == cue:
-                    found.append((positions[p], positions[p + len(cue) - 1] + 1))
+        for p in range(first, last):
+            for cue in cues.by_first.get(self.word_norm[p], ()):
+                size = len(cue)
+                if p + size <= last and tuple(self.word_norm[p:p + size]) == cue:
+                    found.append((self.word_pos[p], self.word_pos[p + size - 1] + 1))
                     break
+        self._found[key] = found
         return found
 
     def clear(self, lo: int, hi: int, model: ContextModel, *, stops: set[str] = _SCOPE_STOPS) -> bool:
@@ -480,6 +516,10 @@ def _contrast(c: _Case) -> str | None:
     """"X, not Y" and "not Y but X": Y is advice or a denial when X is the better wording."""
     info, model = c.info, c.model
     cue = info.ends_with(c.left, model.contrast_before, skip=False)
+    preferred = info.ends_with(c.left, model.preference_before, skip=False)
+    if cue < 0 and preferred >= 0 and any(info.norms[k] in model.preference_words for k in range(preferred)
+                                          if info.clear(k, preferred, model)):
+        cue = preferred  # "prefers “child sexual abuse material” to “child pornography”"
     j = cue - 1
     while j >= 0 and (info.skippable[j] or info.texts[j] == ","):
         j -= 1
@@ -599,9 +639,11 @@ def _as_framing(c: _Case) -> bool:
 def _redirect(c: _Case) -> bool:
     """A glossary or redirect line: "Child pornography: see child sexual abuse material"."""
     info, model = c.info, c.model
-    if info.first_word(model, c.m.focus_start) != c.left and info.first_word(model, c.m.focus_start) != c.left + 1:
-        if info.prev_word(c.left) >= 0:
-            return False
+    first = info.first_word(model, c.m.focus_start)
+    before = info.prev_word(c.left)
+    if first not in (c.left, c.left + 1) and before >= 0 and not (
+            info.texts[before] == ":" and info.first_word(model, before) == info.prev_word(before)):
+        return False  # the term opens its line, or follows a label ("Glossary: …")
     j = info.next_word(c.right)
     if j < info.n and info.texts[j] == "(":  # "child pornography (outdated): see …"
         while j < info.n and info.texts[j] != ")":
@@ -682,8 +724,9 @@ def _existing_law(c: _Case) -> str | None:
         return None
     if model.instrument is not None and model.instrument.search(m.group()) and "§" not in m.group().strip()[:2]:
         return CITATION
-    if model.instrument_link is not None and model.instrument_link.match(info.text[m.end():]):
-        return CITATION
+    for pattern in (model.instrument_link, model.instrument_after):
+        if pattern is not None and pattern.match(info.text[m.end():]):
+            return CITATION
     return None
 
 
@@ -712,6 +755,8 @@ def _quoted_term(c: _Case) -> str | None:
         return DEFINITION  # "‘Loverboys’ are traffickers who …"
     if _quoted_name(c):
         return NAME  # "the gesture ‘Stop Child Porn’"
+    if _work(c):
+        return WORK  # "the song “Child Bride”"
     return None  # scare quotes around a plain use still count as a use
 
 
@@ -743,16 +788,17 @@ def _coordinated_with_quoted(c: _Case) -> bool:
 def _in_charge(c: _Case) -> bool:
     """A charge cue earlier in the same clause ("pleaded guilty to …", "arrested … for")."""
     info, model = c.info, c.model
-    for _, end in reversed(info.find(model.charge_before, 0, c.left)):
-        if info.clear(end, c.left, model, stops=_SCOPE_STOPS - {";", ":"}):
-            return True  # a list of charges runs over semicolons
-    before = info.prev_word(c.left)
-    if before < 0 or info.norms[before] not in model.charge_prepositions:
-        return False
-    for _, end in info.find(model.charge_verbs, max(0, before - 6), before):
-        if info.clear(end, before, model) and not any(info.is_punct[k] for k in range(end, before)):
-            return True
-    return False
+    ends = [end for _, end in info.find(model.charge_before, 0, c.left)]
+    for _, end in info.find(model.charge_verbs, 0, c.left):
+        # "charges him with", "arresting underage girls for": the object, then the preposition
+        for k in range(end, min(c.left, end + 5)):
+            if info.is_punct[k]:
+                break
+            if info.norms[k] in model.charge_prepositions:
+                ends.append(k + 1)
+                break
+    # a list of charges runs over semicolons
+    return any(info.clear(end, c.left, model, stops=_SCOPE_STOPS - {";", ":"}) for end in ends)
 
 
 def _attributed(c: _Case) -> bool:
@@ -880,10 +926,10 @@ def _run(c: _Case) -> tuple[int, int]:
 
 def _work(c: _Case) -> str | None:
     """The title of a film, book or report: named by a cue word, a year or markup."""
-    if c.q is not None or _title_case_term(c) is None:
+    if _title_case_term(c) is None:
         return None
     info, model = c.info, c.model
-    left, right = _run(c)
+    left, right = _run(c) if c.q is None else (c.q[0], c.q[1] + 1)
     # "the documentary, Sextortion: …", "1938’s Child Bride"
     j = info.prev_word(left)
     if j >= 0 and info.texts[j] == ",":
@@ -900,7 +946,7 @@ def _work(c: _Case) -> str | None:
     k = info.next_word(end)
     if k + 2 < info.n and info.texts[k] == "(" and _YEAR_RE.match(info.texts[k + 1]) and info.texts[k + 2] == ")":
         return WORK
-    if k < info.n and (info.texts[k] == "," or info.norms[k] in model.copulas):
+    if k < info.n and (info.texts[k] in (",", "–", "—", "-", "(") or info.norms[k] in model.copulas):
         d = info.next_word(k + 1)
         if d < info.n and info.lower[d] in model.determiners:  # ", a 1938 film", "was a film"
             for w in range(d + 1, min(info.n, d + 6)):
@@ -964,8 +1010,18 @@ def _name(c: _Case) -> str | None:
     if k + 2 < info.n and info.texts[k] == "(" and _ACRONYM_RE.match(info.texts[k + 1]) and info.texts[k + 2] == ")":
         return NAME  # "the Paedophile Information Exchange (PIE)", even in a headline
     if any(info.texts[k] == ":" for k in outside):
-        return NAME  # "Paedophile Hunters: The Rise of the Vigilantes"
+        return None  # a title with a subtitle, but no evidence of whose: see _subtitled
     return None if _headline(info, model) else NAME
+
+
+def _subtitled(c: _Case) -> str | None:
+    """"Investigating Child Pornography: A Handbook": the title of a paper or book used as
+    a heading. Its author chose the words, so it stays reported, but it may be a work's
+    title that the writer only cites: at most a warning."""
+    if c.q is not None or _title_case_term(c) is None:
+        return None
+    left, right = _run(c)
+    return HEADING if any(c.info.texts[k] == ":" for k in range(left, right)) else None
 
 
 def _headline(info: _DocInfo, model: ContextModel) -> bool:
@@ -1057,7 +1113,7 @@ DECISIONS: tuple[Decision, ...] = (
     Decision("quotation", "info", (QUOTATION,), "inside a longer direct quotation", _quotation),
     Decision("work", "info", (WORK,),
              "a Title Case title of a work, shown by a cue word (“the film”), a year or italics",
-             _work),
+             lambda c: _work(c) if c.q is None else None),
     Decision("proper name", "info", (NAME,),
              "a Title Case name with evidence: a head noun (“… Act”, “… Unit”), “Anti-”, an acronym "
              "in parentheses, a subtitle, or a run of capitals in a sentence that is not a headline",
@@ -1067,6 +1123,8 @@ DECISIONS: tuple[Decision, ...] = (
     Decision("legal register", "cap", (LEGAL,),
              "charges as pleaded, operative provisions, numbered statutory headings, listed offences, "
              "“under … law”: at most a warning", _legal),
+    Decision("subtitled title", "cap", (HEADING,),
+             "a Title Case title with a subtitle after a colon: at most a warning", _subtitled),
     Decision("defining sentence", "cap", (DEFINES,),
              "the term opens a sentence that defines it: at most a warning", _defines),
     Decision("discussion", "cap", (DISCUSSION,),
@@ -1167,8 +1225,10 @@ def _occurrence(info: _DocInfo, m: RawMatch, severity: Severity, context: str | 
 def _resolve_overlaps(raws: Sequence[RawMatch],
                       severity_of: Callable[[RawMatch], Severity]) -> list[RawMatch]:
     """Keep the longest of overlapping matches (then the more severe, then the first rule)."""
+    # Between equal matches, the rule whose own severity is higher is the more specific one
+    # ("affair with a child" over "sex with a child").
     ranked = sorted(raws, key=lambda m: (-(m.focus_end - m.focus_start), -SEVERITY_RANK[severity_of(m)],
-                                         m.focus_start))
+                                         -SEVERITY_RANK[m.rule.severity], m.focus_start))
     kept: list[RawMatch] = []
     for m in ranked:
         if all(m.focus_end <= k.focus_start or k.focus_end <= m.focus_start for k in kept):

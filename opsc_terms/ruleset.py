@@ -152,6 +152,8 @@ class ContextCues:
     wording_words: tuple[str, ...] = ()
     contrast_before: tuple[str, ...] = ()
     contrast_after: tuple[str, ...] = ()
+    preference_before: tuple[str, ...] = ()
+    preference_words: tuple[str, ...] = ()
     negations: tuple[str, ...] = ()
     reframing_nouns: tuple[str, ...] = ()
     denial_before: tuple[str, ...] = ()
