@@ -239,7 +239,8 @@ class _Engine:
         preferred = rule.preferred.form(o.plural) if rule.preferred is not None else None
         note = CONTEXT_NOTES.get(o.context) if o.context else None
         if o.context in CAPPED:  # still reported, as a warning that says why it is not an error
-            message = f"{compose_message(rule, text[start:end], preferred, None, None)} A warning, not an error: {note}."
+            plain = compose_message(rule, text[start:end], preferred, None, None)
+            message = f"{plain} A warning, not an error: {note}."
         else:
             message = compose_message(rule, text[start:end], preferred, o.context, note)
         return _Cached(rule=rule, severity=o.severity, context=o.context, start=rendered.start - block_start,

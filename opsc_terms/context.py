@@ -530,7 +530,7 @@ def _contrast(c: _Case) -> str | None:
             return GUIDANCE  # "write “child sexual abuse material”, not “child pornography”"
         if info.ends_with(j + 1, model.recommended, skip=False) >= 0:
             return GUIDANCE  # "child sexual abuse material, not child pornography"
-        for start, end in info.find(model.mention_before, max(0, cue - 10), cue):
+        for _, end in info.find(model.mention_before, max(0, cue - 10), cue):
             if info.clear(end, cue, model):
                 return MENTION  # "the term child sex abuse and not child pornography"
         if c.previous is not None and c.previous[1] in _CHAINED and c.previous[0] >= cue - 3:
@@ -593,10 +593,9 @@ def _calling_list(c: _Case) -> bool:
             if after >= info.n or info.lower[after] in model.prepositions:
                 return False  # "called for", "called on": another verb
             opener = info.prev_word(start)
-            if opener >= 0 and info.texts[opener] in (",", "(") and any(
-                    info.texts[x] == "," for x in range(k + 1, before)):
-                return False  # ", called Safe Haven, helped …": an apposition names one thing
-            return True
+            # ", called Safe Haven, helped …": an apposition names one thing
+            return not (opener >= 0 and info.texts[opener] in (",", "(")
+                        and any(info.texts[x] == "," for x in range(k + 1, before)))
     return False
 
 
@@ -820,7 +819,7 @@ def _attributed(c: _Case) -> bool:
         j += 1
     k = info.prev_word(q_open)
     if k >= 0 and info.texts[k] in (",", ":"):
-        for size in range(0, 5):
+        for size in range(5):
             if info.ends_with(k - size, model.attribution_verbs, skip=False) >= 0:
                 return True
     return False
@@ -1074,10 +1073,19 @@ def _defines(c: _Case) -> str | None:
 
 
 def _discussion(c: _Case) -> str | None:
-    """A plain use in a sentence that talks about the words: perhaps an echo of the mention."""
-    if any(ctx in _ABOUT_WORDS for key, ctx in c.others.items() if key != id(c.m)):
+    """A plain use in a clause that talks about the words: perhaps an echo of the mention.
+    A semicolon ends the clause ("… drop the term “X”; police still found X")."""
+    info = c.info
+    lo = c.m.focus_start
+    while lo > 0 and info.texts[lo - 1] != ";":
+        lo -= 1
+    hi = c.m.focus_end
+    while hi < info.n and info.texts[hi] != ";":
+        hi += 1
+    if any(ctx in _ABOUT_WORDS and lo <= other.focus_start < hi
+           for other in c.kept if other is not c.m for ctx in (c.others.get(id(other)),)):
         return DISCUSSION
-    return DISCUSSION if _wording_referred_to(c, 0) else None
+    return DISCUSSION if _wording_referred_to(c, lo, hi) else None
 
 
 DECISIONS: tuple[Decision, ...] = (

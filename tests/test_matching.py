@@ -56,7 +56,7 @@ def test_recommended_wording_and_near_misses_are_not_reported(text: str) -> None
 
 
 def test_media_profile_adds_framing_rules() -> None:
-    text = "The paedo had an affair with a 15-year-old and called it underage sex."
+    text = "The paedo had an affair with a 15-year-old and boasted of underage sex."
     default = {r for r, _ in rules_found(text)}
     media = {r for r, _ in rules_found(text, profile="media")}
     assert "paedo" not in default
