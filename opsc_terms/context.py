@@ -9,7 +9,8 @@ Every word the decisions look for (cue phrases, head nouns, verbs of calling, at
 verbs, legal register cues) comes from the language data (``rules/<lang>/_language.toml``
 and ``_titles.toml``), so another language gets the same judgement by writing data.
 
-This module works on spaCy documents but never imports spaCy itself.
+This module works on spaCy documents but never imports spaCy itself, and the engine only
+when a document is judged: ``opsc-terms explain`` reads the table without loading spaCy.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .engine import token_columns
 from .ruleset import SEVERITY_RANK, ContextCues, RulePack, Severity
 
 if TYPE_CHECKING:
@@ -269,6 +269,9 @@ class _DocInfo:
     """
 
     def __init__(self, doc: Doc, model: ContextModel, layout: View | None) -> None:
+        # Imported here so that the table of decisions can be read (by explain) without spaCy.
+        from .engine import token_columns
+
         self.doc = doc
         self.text = doc.text
         strings = doc.vocab.strings

@@ -6,6 +6,7 @@ use :func:`rule_markdown`, so a rule's rationale and sources read the same in ev
 
 from __future__ import annotations
 
+from .context import DECISIONS
 from .ruleset import Rule, RulePack
 
 _USE_TITLES = {
@@ -68,6 +69,7 @@ def rule_markdown(pack: RulePack, rule: Rule, *, heading_level: int = 2) -> str:
             lines.append(f"- {source} — {doc.title}")
         else:
             lines.append(f"- {source}")
+    lines += ["", f"{sub} How each occurrence is judged", "", judgement_order()]
     lines += ["", f"{sub} Examples", ""]
     for i, bad in enumerate(rule.examples.bad):
         lines.append(f"- ✗ {bad}")
@@ -76,6 +78,25 @@ def rule_markdown(pack: RulePack, rule: Rule, *, heading_level: int = 2) -> str:
     for good in rule.examples.good:
         lines.append(f"- ✓ {good}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+_EFFECTS = {"drop": "not reported", "use": "a plain use", "info": "info", "cap": "at most a warning"}
+
+
+def judgement_order() -> str:
+    """The order of the decisions, in one paragraph (rules/README.md explains each)."""
+    steps = "; ".join(f"{i}. {d.name} ({_EFFECTS[d.effect]})" for i, d in enumerate(DECISIONS, start=1))
+    return (f"The first decision that applies wins: {steps}; otherwise a plain use at the rule's severity. "
+            "Info and capped findings say why in their message and are never fixed automatically.")
+
+
+def judgement_markdown() -> str:
+    """The table of decisions, for docs/rules.md."""
+    lines = ["| # | Decision | Result | When |", "| --- | --- | --- | --- |"]
+    for i, d in enumerate(DECISIONS, start=1):
+        lines.append(f"| {i} | {d.name} | {_EFFECTS[d.effect]} | {d.summary} |")
+    lines.append(f"| {len(DECISIONS) + 1} | plain use | the rule's severity | everything else |")
+    return "\n".join(lines)
 
 
 def fix_safety(rule: Rule) -> str:
@@ -101,7 +122,9 @@ def rules_markdown(pack: RulePack) -> str:
         fix = "safe" if rule.fix is not None else "—"
         lines.append(f"| [{rule.id}](#{rule.id}) | {rule.family} | {rule.category} | {rule.severity} | "
                      f"{', '.join(rule.profiles)} | {fix} | {rule.message} |")
-    lines.append("")
+    lines += ["", "## How each occurrence is judged", "",
+              "Every match is judged on its own by an ordered table of decisions (rules/README.md "
+              "describes each one and the cue lists it reads):", "", judgement_markdown(), ""]
     for rule in sorted(pack.rules, key=lambda r: (r.family, r.id)):
         lines.append(rule_markdown(pack, rule))
     return "\n".join(lines)

@@ -5,9 +5,18 @@ Each test sentence is written for this suite. "reported" means warning or error.
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 import opsc_terms
+from opsc_terms import load_builtin
+from opsc_terms.cli import cli
+from opsc_terms.context import DECISIONS
+from opsc_terms.explain import rule_markdown
 
 
 def judged(text: str, profile: str = "default") -> list[tuple[str, str, str | None]]:
@@ -205,3 +214,68 @@ def test_more_mentions_and_legal_references_are_info(text: str) -> None:
 ])
 def test_unquoted_uses_near_those_cues_still_flag(text: str) -> None:
     assert reported(text)
+
+
+# --------------------------------------------------------------------------- the table of decisions
+
+
+def test_readme_documents_the_decisions_in_their_order() -> None:
+    """rules/README.md lists the decisions in the order the judgement takes them."""
+    readme = (Path(__file__).resolve().parents[1] / "rules" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How an occurrence is judged", 1)[1].split("\n## ", 1)[0]
+    documented = [m.lower() for m in re.findall(r"^\d+\. \*\*([^*]+)\*\*", section, flags=re.MULTILINE)]
+    assert documented == [d.name for d in DECISIONS]
+
+
+def test_explain_prints_the_order_of_decisions() -> None:
+    text = rule_markdown(load_builtin("en"), load_builtin("en").rule("child-prostitute"))
+    positions = [text.index(f"{i}. {d.name} (") for i, d in enumerate(DECISIONS, start=1)]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(("text", "context"), [
+    ("He pleaded guilty to possessing child pornography.", "legal"),
+    ("Child pornography is the visual depiction of a minor engaged in sexual conduct.", "defines"),
+    ("Investigating Child Pornography: A Handbook for Officers", "heading"),
+])
+def test_capped_findings_are_warnings_that_say_why(text: str, context: str) -> None:
+    [finding] = [f for f in opsc_terms.check(text) if f.rule == "child-pornography"]
+    assert (finding.severity, finding.context) == ("warning", context)
+    assert "A warning, not an error:" in finding.message
+    assert finding.fix is None
+
+
+def test_a_cap_that_changes_nothing_leaves_a_plain_use() -> None:
+    """A rule that is a warning anyway keeps its plain-use finding (and its fix) in legal text."""
+    [finding] = opsc_terms.check("He pleaded guilty to sextortion of three boys.")
+    assert (finding.rule, finding.severity, finding.context) == ("sextortion", "warning", None)
+    assert finding.fix is not None
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("film.md", "I watched *Child Bride* again last night.\n"),
+    ("film.md", "She reviewed [Child Bride](https://example.org/film) for the paper.\n"),
+    ("film.html", "<p>We saw <i>Child Bride</i> at the festival.</p>\n"),
+    ("film.txt", "We saw *Child Bride* at the festival.\n"),
+])
+def test_italics_and_link_text_mark_the_title_of_a_work(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--isolated", "--format", "json", "--exit-zero", str(path)])
+    assert [(f["severity"], f["context"]) for f in json.loads(result.stdout)] == [("info", "work")]
+
+
+def test_bold_is_stress_not_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "stress.md"
+    path.write_text("Police found **Child Pornography** on every drive.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--isolated", "--format", "json", "--exit-zero", str(path)])
+    assert [(f["severity"], f["context"]) for f in json.loads(result.stdout)] == [("error", None)]
+
+
+def test_a_bad_regular_expression_in_the_cues_is_a_load_error(tmp_path: Path) -> None:
+    from opsc_terms.ruleset import RuleLoadError, load_pack
+
+    lang = tmp_path / "_language.toml"
+    lang.write_text('[context]\nheading_labels = ["(unclosed"]\n', encoding="utf-8")
+    with pytest.raises(RuleLoadError, match=r"context\.heading_labels.*bad regular expression"):
+        load_pack("en", [lang])
