@@ -146,6 +146,7 @@ class ContextModel:
         self.quote_orths = frozenset(self._strings.add(q) for q in _QUOTES)
         self.mention_before = phrases(cues.mention_before)
         self.mention_quoted_before = phrases(cues.mention_quoted_before)
+        self.mention_quoted_after = phrases(cues.mention_quoted_after)
         self.mention_after = phrases(cues.mention_after)
         self.mention_nouns = words(cues.mention_nouns)
         self.calling_before = phrases(cues.calling_before)
@@ -565,8 +566,16 @@ def _mention(c: _Case) -> str | None:
     info, model = c.info, c.model
     if info.ends_with(c.left, model.mention_before) >= 0 or info.starts_with(c.right, model.mention_after) >= 0:
         return MENTION
-    if c.q is not None and info.ends_with(c.left, model.mention_quoted_before) >= 0:
-        return MENTION  # "many reporters still say “child porn”"
+    if c.q is not None and (info.ends_with(c.left, model.mention_quoted_before) >= 0
+                            or info.starts_with(c.right, model.mention_quoted_after) >= 0):
+        return MENTION  # "many reporters still say “child porn”", "“X” is what the law calls it"
+    j = info.prev_word(c.left)
+    if j >= 0 and info.lower[j] in model.articles:
+        cue = info.ends_with(j, model.mention_before, skip=False)
+        # "known as a …", "was called a …"; but "called a child prostitute to his room"
+        if cue >= 0 and (info.lower[j - 1] in model.as_words
+                         or info.norms[max(0, info.prev_word(cue))] in model.copulas):
+            return MENTION
     if _names_itself_a_term(c) or _calling_list(c) or _calling_object(c) or _as_framing(c) or _redirect(c):
         return MENTION
     return MENTION if _contrast(c) == MENTION else None
@@ -1050,6 +1059,10 @@ def _legal(c: _Case) -> str | None:
         return LEGAL  # "pleaded guilty to possessing child pornography", "child pornography charges"
     if info.find(model.legal_provisions):
         return LEGAL  # "Every person who … is guilty of an indictable offence"
+    if model.citation is not None and model.instrument is not None and any(
+            model.instrument.search(info.text, max(0, m.start() - 40), m.end() + 40)
+            for m in model.citation.finditer(info.text)):
+        return LEGAL  # "Penal Code section 311.11 makes possession of … a crime"
     if model.heading_label is not None:
         start = info.first_word(model, c.m.focus_start, start=0)
         if start < c.m.focus_start and model.heading_label.match(info.text, info.idx[start]):

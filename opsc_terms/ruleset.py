@@ -141,6 +141,7 @@ class ContextCues:
     # Phrases (compared word by word after normalisation, like terms).
     mention_before: tuple[str, ...] = ()
     mention_quoted_before: tuple[str, ...] = ()
+    mention_quoted_after: tuple[str, ...] = ()
     mention_nouns: tuple[str, ...] = ()
     mention_after: tuple[str, ...] = ()
     calling_before: tuple[str, ...] = ()
