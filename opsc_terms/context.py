@@ -124,6 +124,7 @@ class ContextModel:
         self._strings = matchers.nlp.vocab.strings
         self._normalise = matchers.norm
         self._canon: dict[int, int] = {}
+        self._canon_pairs: dict[tuple[int, int], int] = {}
 
         def seq(phrase: str) -> list[int]:
             doc = matchers.make_doc(phrase)
@@ -229,12 +230,17 @@ class ContextModel:
         The tokeniser gives the parts of contractions their own NORMs ("was" in "wasn't"
         stays "was" where a lone "was" becomes "be"); cues must see one form.
         """
+        text = self._strings[orth]
+        if not text.isalpha():  # "n't" -> "not", "'m" -> "am" -> "be": the tokeniser's NORM, normalised
+            key = (orth, norm)
+            cached = self._canon_pairs.get(key)
+            if cached is None:
+                cached = self._canon_pairs[key] = self._strings.add(self._normalise(self._strings[norm]))
+            return cached
         found = self._canon.get(orth)
         if found is None:
-            text = self._strings[orth]
-            found = self._strings.add(self._normalise(text)) if text.isalpha() else -1
-            self._canon[orth] = found
-        return norm if found == -1 else found
+            found = self._canon[orth] = self._strings.add(self._normalise(text))
+        return found
 
 
 class Cues:
@@ -576,7 +582,8 @@ def _mention(c: _Case) -> str | None:
         if cue >= 0 and (info.lower[j - 1] in model.as_words
                          or info.norms[max(0, info.prev_word(cue))] in model.copulas):
             return MENTION
-    if _names_itself_a_term(c) or _calling_list(c) or _calling_object(c) or _as_framing(c) or _redirect(c):
+    if (_names_itself_a_term(c) or _calling_list(c) or _calling_object(c) or _as_framing(c) or _redirect(c)
+            or _list_named_after(c)):
         return MENTION
     return MENTION if _contrast(c) == MENTION else None
 
@@ -588,6 +595,33 @@ def _names_itself_a_term(c: _Case) -> bool:
     if j >= info.n or info.norms[j] not in c.model.copulas:
         return False
     return any(info.norms[k] in c.model.mention_nouns for k in range(j + 1, min(info.n, j + 5)))
+
+
+def _list_named_after(c: _Case) -> bool:
+    """"lists child porn, kiddie porn and … as terms to avoid", "X, Y, Z: all of these terms
+    …": a list of terms that the words after it call terms."""
+    info, model = c.info, c.model
+    end = c.right
+    for other in c.kept:  # the list runs on over later terms joined by commas and conjunctions
+        oq = c.quoted.get(id(other))
+        o_start, o_end = (oq[0], oq[1] + 1) if oq else (other.focus_start, other.focus_end)
+        if o_start >= end and _only_conjunctions(info, model, end, o_start):
+            end = o_end
+    j = info.next_word(end)
+    separated = False
+    while j < info.n and info.texts[j] in (",", ":", "—", "–", "-"):
+        separated = separated or info.texts[j] != ","
+        j = info.next_word(j + 1)
+    if j < info.n and info.lower[j] in model.as_words:
+        for k in range(j + 1, min(info.n, j + 5)):
+            if info.is_punct[k]:
+                return False
+            if info.norms[k] in model.mention_nouns:
+                return True  # "… as terms to avoid", "… as slang"
+        return False
+    if separated:
+        return _wording_referred_to(c, j, min(info.n, j + 5))  # "…: all of these terms"
+    return False
 
 
 def _calling_list(c: _Case) -> bool:
