@@ -185,6 +185,7 @@ class ContextModel:
         self.work_before = phrases(cues.work_before)
         self.work_nouns = words(cues.work_nouns)
         self.name_heads = words(cues.name_heads)
+        self.name_before = phrases(cues.name_before)
         self.name_prefixes = words(cues.name_prefixes)
         self.copulas = words(cues.copulas)
         self.conjunctions = lowers(cues.conjunctions)
@@ -991,17 +992,31 @@ def _work(c: _Case) -> str | None:
     k = info.next_word(end)
     if k + 2 < info.n and info.texts[k] == "(" and _YEAR_RE.match(info.texts[k + 1]) and info.texts[k + 2] == ")":
         return WORK
-    if k < info.n and (info.texts[k] in (",", "–", "—", "-", "(") or info.norms[k] in model.copulas):
-        d = info.next_word(k + 1)
-        if d < info.n and info.lower[d] in model.determiners:  # ", a 1938 film", "was a film"
-            for w in range(d + 1, min(info.n, d + 6)):
-                if info.texts[w] in _SCOPE_STOPS or info.texts[w] == ",":
-                    break
-                if info.norms[w] in model.work_nouns:
-                    return WORK
+    if _described_as(info, model, left, end, model.work_nouns, None, copula=True):
+        return WORK
     if _marked_as_work(info, left, end):
         return WORK
     return None
+
+
+def _described_as(info: _DocInfo, model: ContextModel, left: int, right: int, nouns: frozenset[int],
+                  before: Cues | None, *, copula: bool = False) -> bool:
+    """Is the Title Case run ``left:right`` described by one of ``nouns``: right after it
+    ("the Paedophile Hunters documentary"), in an appositive (", an online support group",
+    "– the new programme") or, with ``copula``, after "is a" ("was a government film")? Or
+    named after a cue in ``before`` ("the group …")?"""
+    k = info.next_word(right)
+    if k < info.n and info.norms[k] in nouns and not info.capitalised[k]:
+        return True
+    if k < info.n and (info.texts[k] in (",", "–", "—", "-", "(") or (copula and info.norms[k] in model.copulas)):
+        d = info.next_word(k + 1)
+        if d < info.n and info.lower[d] in model.determiners:
+            for w in range(d + 1, min(info.n, d + 6)):
+                if info.texts[w] in _SCOPE_STOPS or info.texts[w] == ",":
+                    break
+                if info.norms[w] in nouns:
+                    return True
+    return before is not None and info.ends_with(left, before, skip=False) >= 0
 
 
 def _run_from(info: _DocInfo, model: ContextModel, start: int) -> int:
@@ -1028,7 +1043,7 @@ def _marked_as_work(info: _DocInfo, left: int, right: int) -> bool:
 
 
 def _name(c: _Case) -> str | None:
-    """A Title Case run that reaches beyond the term is a proper name, given evidence."""
+    """A Title Case run is a proper name only with evidence; capitals alone are a headline's."""
     if c.q is not None or _title_case_term(c) is None:
         return None
     info, model = c.info, c.model
@@ -1054,9 +1069,9 @@ def _name(c: _Case) -> str | None:
     k = info.next_word(right)
     if k + 2 < info.n and info.texts[k] == "(" and _ACRONYM_RE.match(info.texts[k + 1]) and info.texts[k + 2] == ")":
         return NAME  # "the Paedophile Information Exchange (PIE)", even in a headline
-    if any(info.texts[k] == ":" for k in outside):
-        return None  # a title with a subtitle, but no evidence of whose: see _subtitled
-    return None if _headline(info, model) else NAME
+    if _described_as(info, model, left, right, model.name_heads, model.name_before):
+        return NAME  # "Virtuous Pedophiles, an online support group", "the group Virtuous Pedophiles"
+    return None  # capitals alone never make a name (see _subtitled for "X: A Subtitle")
 
 
 def _subtitled(c: _Case) -> str | None:
@@ -1067,14 +1082,6 @@ def _subtitled(c: _Case) -> str | None:
         return None
     left, right = _run(c)
     return HEADING if any(c.info.texts[k] == ":" for k in range(left, right)) else None
-
-
-def _headline(info: _DocInfo, model: ContextModel) -> bool:
-    words = [k for k in range(info.n) if info.is_alpha[k] and info.lower[k] not in model.small_words]
-    if len(words) < 3:
-        return True
-    capitalised = sum(1 for k in words if info.capitalised[k])
-    return capitalised / len(words) >= 0.8
 
 
 def _clinical(c: _Case) -> str | None:
@@ -1173,8 +1180,8 @@ DECISIONS: tuple[Decision, ...] = (
              "a Title Case title of a work, shown by a cue word (“the film”), a year or italics",
              lambda c: _work(c) if c.q is None else None),
     Decision("proper name", "info", (NAME,),
-             "a Title Case name with evidence: a head noun (“… Act”, “… Unit”), “Anti-”, an acronym "
-             "in parentheses, a subtitle, or a run of capitals in a sentence that is not a headline",
+             "a Title Case name with evidence: a head noun (“… Act”, “Council Against …”), “Anti-”, an "
+             "acronym in parentheses, an appositive (“…, a support group”) or a cue (“the campaign …”)",
              _name),
     Decision("clinical", "info", (CLINICAL,), "a clinical term in its clinical sense (“non-offending …”)",
              _clinical),

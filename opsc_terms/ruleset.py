@@ -180,6 +180,7 @@ class ContextCues:
     work_before: tuple[str, ...] = ()
     work_nouns: tuple[str, ...] = ()
     name_heads: tuple[str, ...] = ()
+    name_before: tuple[str, ...] = ()
     name_prefixes: tuple[str, ...] = ()
     # Single words.
     copulas: tuple[str, ...] = ()
