@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from .ruleset import SEVERITY_RANK, ContextCues, RulePack, Severity
@@ -174,7 +174,7 @@ class ContextModel:
         self.charge_before = phrases(cues.charge_before)
         self.charge_after = phrases(cues.charge_after)
         self.charge_verbs = phrases(cues.charge_verbs)
-        self.charge_prepositions = words(cues.charge_prepositions)
+        self.charge_prepositions = lowers(cues.charge_prepositions)
         self.offence_verbs = words(cues.offence_verbs)
         self.legal_provisions = phrases(cues.legal_provisions)
         self.legal_attribution = words(cues.legal_attribution)
@@ -190,7 +190,6 @@ class ContextModel:
         self.copulas = words(cues.copulas)
         self.conjunctions = lowers(cues.conjunctions)
         self.clause_breaks = lowers(cues.clause_breaks)
-        self.relative_words = lowers(cues.relative_words)
         self.object_pronouns = lowers(cues.object_pronouns)
         self.determiners = lowers(cues.determiners)
         self.articles = lowers(cues.articles)
@@ -221,9 +220,6 @@ class ContextModel:
                 if rep.plural:
                     recommended.append(rep.plural)
         self.recommended = _compile(seq, recommended)
-
-    def word(self, text: str) -> int:
-        return self._strings.add(self._normalise(text))
 
     def canon(self, orth: int, norm: int) -> int:
         """The NORM used to compare cues: the normaliser's form of every word.
@@ -285,7 +281,6 @@ class _DocInfo:
         strings = doc.vocab.strings
         columns = token_columns(doc)
         self.n = len(columns)
-        self.orths = [c[1] for c in columns]
         self.texts = [strings[c[1]] for c in columns]
         self.lower = [t.lower().replace("’", "'") for t in self.texts]
         self.norms = [model.canon(c[1], c[0]) for c in columns]
@@ -444,6 +439,7 @@ class _Case:
     quoted: dict[int, tuple[int, int] | None]
     kept: Sequence[RawMatch]
     others: dict[int, str | None]  # contexts decided for the other occurrences (late decisions)
+    memo: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def left(self) -> int:
@@ -486,6 +482,7 @@ def _known_title(c: _Case) -> str | None:
 
 
 def _inserted(c: _Case) -> str | None:
+    """Quoted words an amendment inserts: the answer only stops the judgement (a plain use)."""
     if c.q is not None and c.info.ends_with(c.left, c.model.insertion_before) >= 0:
         return "inserted"
     return None
@@ -524,7 +521,14 @@ def _about_wording(c: _Case) -> bool:
 
 
 def _contrast(c: _Case) -> str | None:
-    """"X, not Y" and "not Y but X": Y is advice or a denial when X is the better wording."""
+    """"X, not Y" and "not Y but X": Y is advice or a denial when X is the better wording.
+    Three decisions ask; the answer is worked out once."""
+    if "contrast" not in c.memo:
+        c.memo["contrast"] = _contrast_of(c)
+    return c.memo["contrast"]
+
+
+def _contrast_of(c: _Case) -> str | None:
     info, model = c.info, c.model
     cue = info.ends_with(c.left, model.contrast_before, skip=False)
     preferred = info.ends_with(c.left, model.preference_before, skip=False)
@@ -537,7 +541,7 @@ def _contrast(c: _Case) -> str | None:
     if cue >= 0 and j >= 0:
         if info.norms[j] in model.reframing_nouns:
             return DENIAL  # "they are victims, not child prostitutes"
-        if info.is_quote[j + 1] if j + 1 < cue else False:
+        if j + 1 < cue and info.is_quote[j + 1]:
             return GUIDANCE  # "write “child sexual abuse material”, not “child pornography”"
         if info.ends_with(j + 1, model.recommended, skip=False) >= 0:
             return GUIDANCE  # "child sexual abuse material, not child pornography"
@@ -840,7 +844,7 @@ def _in_charge(c: _Case) -> bool:
         for k in range(end, min(c.left, end + 5)):
             if info.is_punct[k]:
                 break
-            if info.norms[k] in model.charge_prepositions:
+            if info.lower[k] in model.charge_prepositions:
                 ends.append(k + 1)
                 break
     # a list of charges runs over semicolons

@@ -186,7 +186,6 @@ class ContextCues:
     copulas: tuple[str, ...] = ()
     conjunctions: tuple[str, ...] = ()
     clause_breaks: tuple[str, ...] = ()
-    relative_words: tuple[str, ...] = ()
     object_pronouns: tuple[str, ...] = ()
     determiners: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()
