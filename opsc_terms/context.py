@@ -797,6 +797,8 @@ def _quoted_term(c: _Case) -> str | None:
         return MENTION  # “child porn,” and “child pornography,”
     if _in_charge(c):
         return OFFENCE  # "arrested for “child prostitution”"
+    if _work(c):
+        return WORK  # "the song “Child Bride”"
     if _attributed(c):
         return QUOTATION  # “Child prostitutes,” he said, …
     if _whole_sentence(c):
@@ -805,8 +807,6 @@ def _quoted_term(c: _Case) -> str | None:
         return DEFINITION  # "‘Loverboys’ are traffickers who …"
     if _quoted_name(c):
         return NAME  # "the gesture ‘Stop Child Porn’"
-    if _work(c):
-        return WORK  # "the song “Child Bride”"
     return None  # scare quotes around a plain use still count as a use
 
 
