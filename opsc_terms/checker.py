@@ -233,7 +233,7 @@ class _Engine:
         rule = o.raw.rule
         rendered = render_occurrence(rule, text, start, end, plural=o.plural, article=article,
                                      next_is_word=o.next_is_word, possessive=o.possessive,
-                                     mention=o.context is not None, acronym=o.raw.kind == "acronym")
+                                     mention=o.context is not None or o.quoted, acronym=o.raw.kind == "acronym")
         # The message names the replacement as the rule data writes it, in the right number:
         # a headline's capitals belong in the fix, not in the explanation.
         preferred = rule.preferred.form(o.plural) if rule.preferred is not None else None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from .ruleset import SEVERITY_RANK, ContextCues, RulePack, Severity
@@ -111,6 +111,9 @@ class Occurrence:
     next_is_word: bool
     possessive: bool
     article: tuple[int, int] | None  # view span of a preceding "a"/"an"
+    # In quotation marks of its own (scare quotes around a use): the words inside quotation
+    # marks are never rewritten automatically.
+    quoted: bool = False
 
 
 # --------------------------------------------------------------------------- the language model
@@ -1253,7 +1256,8 @@ def judge(doc: Doc, raws: Sequence[RawMatch], model: ContextModel, matchers: Mat
             severity = "warning"
         else:
             context = None  # a cap that changes nothing leaves a plain use
-        out.append(_occurrence(info, m, severity, context, matchers))
+        occurrence = _occurrence(info, m, severity, context, matchers)
+        out.append(replace(occurrence, quoted=True) if quoted[id(m)] is not None else occurrence)
     return out
 
 

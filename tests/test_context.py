@@ -279,3 +279,17 @@ def test_a_bad_regular_expression_in_the_cues_is_a_load_error(tmp_path: Path) ->
     lang.write_text('[context]\nheading_labels = ["(unclosed"]\n', encoding="utf-8")
     with pytest.raises(RuleLoadError, match=r"context\.heading_labels.*bad regular expression"):
         load_pack("en", [lang])
+
+
+@pytest.mark.parametrize("text", [
+    "The gang made “child pornography” in a rented flat.",
+    "FBI warns parents of the growing threat of ‘sextortion’ of teens.",
+    '"Child prostitutes," he said, "are everywhere."',
+    "Staff must write “child sexual abuse material”, not “child pornography”.",
+])
+def test_words_inside_quotation_marks_are_never_fixed(text: str) -> None:
+    """Scare quotes around a use are still reported, but no fix rewrites quoted words."""
+    findings = opsc_terms.check(text)
+    assert findings
+    assert all(f.fix is None for f in findings)
+    assert opsc_terms.fix(text, findings) == text
