@@ -591,7 +591,7 @@ def _mention(c: _Case) -> str | None:
                          or info.norms[max(0, info.prev_word(cue))] in model.copulas):
             return MENTION
     if (_names_itself_a_term(c) or _calling_list(c) or _calling_object(c) or _as_framing(c) or _redirect(c)
-            or _list_named_after(c)):
+            or _list_named_after(c) or _called_after(c)):
         return MENTION
     return MENTION if _contrast(c) == MENTION else None
 
@@ -603,6 +603,20 @@ def _names_itself_a_term(c: _Case) -> bool:
     if j >= info.n or info.norms[j] not in c.model.copulas:
         return False
     return any(info.norms[k] in c.model.mention_nouns for k in range(j + 1, min(info.n, j + 5)))
+
+
+def _called_after(c: _Case) -> bool:
+    """"child prostitutes, as they called them, …": the name is someone else's."""
+    info, model = c.info, c.model
+    j = info.next_word(c.right)
+    if j < info.n and info.texts[j] == ",":
+        j = info.next_word(j + 1)
+    if j >= info.n or info.lower[j] not in model.as_words:
+        return False
+    end = j + 1
+    while end < min(info.n, j + 6) and not info.is_punct[end]:
+        end += 1
+    return bool(info.find(model.calling_object_verbs, j + 1, end) or info.find(model.calling_before, j + 1, end))
 
 
 def _list_named_after(c: _Case) -> bool:
