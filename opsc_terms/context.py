@@ -195,6 +195,7 @@ class ContextModel:
         self.clause_breaks = lowers(cues.clause_breaks)
         self.object_pronouns = lowers(cues.object_pronouns)
         self.determiners = lowers(cues.determiners)
+        self.wording_determiners = lowers(cues.wording_determiners)
         self.articles = lowers(cues.articles)
         self.as_words = lowers(cues.as_words)
         self.prepositions = lowers(cues.prepositions)
@@ -834,7 +835,7 @@ def _wording_referred_to(c: _Case, start: int, end: int | None = None) -> bool:
     for k in range(start, info.n if end is None else end):
         if info.norms[k] in model.mention_nouns and not c.m.focus_start <= k < c.m.focus_end:
             d = info.prev_word(k)
-            if d >= 0 and info.lower[d] in model.determiners:
+            if d >= 0 and info.lower[d] in model.wording_determiners:
                 return True
     return False
 

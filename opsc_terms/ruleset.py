@@ -188,6 +188,7 @@ class ContextCues:
     clause_breaks: tuple[str, ...] = ()
     object_pronouns: tuple[str, ...] = ()
     determiners: tuple[str, ...] = ()
+    wording_determiners: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()
     as_words: tuple[str, ...] = ()
     instrument_links: tuple[str, ...] = ()
