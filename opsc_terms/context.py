@@ -305,15 +305,16 @@ class _DocInfo:
                 compact.append(i)
         self.compact = compact
         self.compact_pos = position
-        self.quotes = _quotes(self)
+        self.quotes = _quotes(self) if any(self.is_quote) else []
         # The first token of each token's line, from the line breaks the view recorded.
         breaks = sorted(layout.breaks) if layout is not None else []
         self.line_first = [0] * self.n
-        first, b = 0, 0
-        for i in range(self.n):
-            while b < len(breaks) and breaks[b] <= self.idx[i]:
-                first, b = i, b + 1
-            self.line_first[i] = first
+        if breaks:
+            first, b = 0, 0
+            for i in range(self.n):
+                while b < len(breaks) and breaks[b] <= self.idx[i]:
+                    first, b = i, b + 1
+                self.line_first[i] = first
         self.marks = layout.marks if layout is not None else []
         # The words (not spaces or quotes) in order: cues are matched against these.
         self.word_pos = [k for k in range(self.n) if not self.skippable[k]]
