@@ -77,7 +77,9 @@ class Checker:
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
-        language = self.config.language
+        # A checker is for one language; "auto" (detect per document) is decided by
+        # lint_document, which asks for one checker per language it finds.
+        language = "en" if self.config.language == "auto" else self.config.language
         self.pack: RulePack = (load_builtin(language) if not self.config.extend_rules
                                else load_language(language, self.config.extend_rules))
         if self.config.profile not in self.pack.language.profiles:
@@ -162,7 +164,7 @@ class Checker:
                     rule=c.rule.id, severity=c.severity, message=c.message, start=start, end=end,
                     line=line, column=column, end_line=end_line, end_column=end_column, text=c.text,
                     replacements=c.replacements, fix=fix, sources=c.rule.sources, family=c.rule.family,
-                    category=c.rule.category, context=c.context, path=path))
+                    category=c.rule.category, context=c.context, path=path, lang=self.pack.language.language))
         return findings
 
     def _store(self, key: tuple[str, tuple[Span, ...]], found: list[_Cached]) -> None:
@@ -194,6 +196,7 @@ class _Engine:
         from .engine import Matchers, pipeline
 
         self.checker = checker
+        self._abbreviations = frozenset(checker.pack.language.grammar.abbreviations)
         self.nlp, self.norm = pipeline(checker.pack.language)
         self.matchers: Matchers = Matchers(self.nlp, self.norm, checker.rules, checker.pack.language,
                                            allow=checker.config.allow)
@@ -215,7 +218,7 @@ class _Engine:
         jobs: list[tuple[int, View, frozenset[str]]] = []
         quotations: list[list[Span]] = []  # per block: the spans inside quotation marks
         for index, ((start, end), block_masks, hits) in enumerate(blocks):
-            sentences = sentence_spans(text, start, end)
+            sentences = sentence_spans(text, start, end, self._abbreviations)
             firsts = [s for s, _ in sentences]
             windows: dict[Span, frozenset[str]] = {}
             for pos, word in hits:

@@ -1316,10 +1316,16 @@ def _occurrence(info: _DocInfo, model: ContextModel, m: RawMatch, severity: Seve
         if not doc[k].is_space:
             before.insert(0, doc[k].lower_)
         k -= 1
-    if m.focus_start > 0:
-        prev = doc[m.focus_start - 1]
-        if prev.lower_ in ("a", "an"):
-            article = (prev.idx, prev.idx + len(prev))
+    # A determiner that may have to agree with the replacement: one word ("a", "la", "l'") or
+    # two ("de la", "à l'"), as the language data lists them.
+    for size in (2, 1):
+        first = m.focus_start - size
+        if first < 0 or any(doc[k].is_space for k in range(first, m.focus_start)):
+            continue
+        words = " ".join(doc[k].lower_.replace("’", "'") for k in range(first, m.focus_start))
+        if words in grammar.determiners:
+            article = (doc[first].idx, doc[m.focus_start - 1].idx + len(doc[m.focus_start - 1]))
+            break
     slot = Slot(plural=plural, possessive=possessive, next_is_noun=next_is_noun,
                 # "X and trafficking network": a bare word after "and" may share what follows;
                 # "X and the law" is a phrase of its own.
@@ -1327,6 +1333,7 @@ def _occurrence(info: _DocInfo, model: ContextModel, m: RawMatch, severity: Seve
                              and doc[m.focus_end + 1].is_alpha and not doc[m.focus_end + 1].is_stop),
                 next_word=nxt.lower_ if nxt is not None else "",
                 before=tuple(before), first_word=span[0].lower_ if len(span) else "",
+                words=tuple(t.lower_ for t in span if t.is_alpha),
                 subject_plural=_subject_plural(info, model, m.focus_start) if m.kind == "pattern" else None,
                 article=article, acronym=m.kind == "acronym")
     quoted = info.quote_around(m.focus_start, m.focus_end) is not None

@@ -77,6 +77,7 @@ class Finding:
     category: str
     context: str | None = None
     path: str | None = None
+    lang: str = "en"  # the language of the rules that judged it
 
     def fixable(self, *, unsafe: bool = False) -> bool:
         """Would ``--fix`` (or ``--fix --unsafe-fixes``) change this finding?"""
@@ -89,7 +90,7 @@ class Finding:
             "line": self.line, "column": self.column, "end_line": self.end_line, "end_column": self.end_column,
             "start": self.start, "end": self.end, "text": self.text, "replacements": list(self.replacements),
             "fix": self.fix.to_dict() if self.fix is not None else None, "sources": list(self.sources),
-            "family": self.family, "category": self.category, "context": self.context,
+            "family": self.family, "category": self.category, "context": self.context, "lang": self.lang,
         }
         return data
 

@@ -15,7 +15,11 @@ import re
 from dataclasses import dataclass
 
 from .lines import Span
+from .renderers import RENDERERS
+from .renderers.en import indefinite_article
 from .ruleset import Grammar, Replacement
+
+__all__ = ["Rendered", "Slot", "has_postmodifier", "indefinite_article", "match_case", "render", "title_case"]
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -33,8 +37,9 @@ class Slot:
     coordinated: bool = False  # "and"/"or" follows: the phrase may be shared ("X and Y network")
     before: tuple[str, ...] = ()  # up to two words before, lower case, nearest last
     first_word: str = ""  # the first word of the match, lower case
+    words: tuple[str, ...] = ()  # every word of the match, lower case
     subject_plural: bool | None = None  # number of the subject of a verb phrase, when known
-    article: Span | None = None  # a preceding "a"/"an" (source offsets)
+    article: Span | None = None  # a determiner just before the words that may have to change (source offsets)
     acronym: bool = False
 
 
@@ -51,29 +56,54 @@ class Rendered:
 
 def render(replacement: Replacement, source: str, start: int, end: int, slot: Slot, grammar: Grammar) -> Rendered:
     """Render ``replacement`` for ``source[start:end]`` standing in ``slot``."""
+    renderer = RENDERERS[grammar.renderer]
     original = source[start:end]
-    base, verdict = _choose_form(replacement, slot, grammar)
+    determiner = source[slot.article[0]:slot.article[1]] if slot.article is not None else None
+    feminine = renderer.feminine(original, determiner)
+    base, verdict = _choose_form(replacement, slot, grammar, feminine)
     text = base if slot.acronym else match_case(base, original, grammar)
     if verdict is None or not verdict.startswith("no:"):
         verdict = _place_problems(replacement, base, slot, grammar) or verdict
-    if slot.article is not None and replacement.use in ("phenomenon", "other") and not slot.next_is_noun \
-            and verdict is None:
-        # "an affair with" -> "a sexual abuse of": the article belongs to a countable noun.
-        verdict = "no: the article before the words would have to change too"
-    if slot.article is not None:
-        a_start, a_end = slot.article
-        old = source[a_start:a_end]
-        new = indefinite_article(text)
-        if old.lower() != new:
-            new = new.upper() if old.isupper() and len(old) > 1 else (new.capitalize() if old[0].isupper() else new)
-            return Rendered(a_start, end, new + source[a_end:start] + text, verdict, base)
-    return Rendered(start, end, text, verdict, base)
+    if verdict is None and renderer.shared_adjective(original):
+        verdict = "no: an adjective here is shared with another noun"
+    if determiner is None or slot.article is None:
+        return Rendered(start, end, text, verdict, base)
+    if verdict is None and not slot.next_is_noun and (problem := renderer.countable_problem(determiner,
+                                                                                               replacement.use)):
+        verdict = f"no: {problem}"
+    a_start, a_end = slot.article
+    old_gender = renderer.gender_of(determiner)
+    if verdict is None and replacement.gender and old_gender and replacement.gender != old_gender \
+            and _next_word(source, end) in grammar.agreeing_verbs:
+        verdict = "unsafe: words after it may have to agree with the new gender"
+    new = renderer.determiner(determiner, text, replacement.gender, slot.plural, grammar.vowel_h_words)
+    if new is None:
+        return Rendered(start, end, text, verdict, base)
+    if determiner.isupper() and len(determiner) > 1:
+        new = new.upper()
+    elif determiner[:1].isupper():
+        new = new[:1].upper() + new[1:]
+    # An elided determiner ("l'", "d'") is written against its noun; a full one is not.
+    between = "" if new.endswith(("'", "’")) else (source[a_end:start] or " ")
+    return Rendered(a_start, end, new + between + text, verdict, base)
 
 
-def _choose_form(replacement: Replacement, slot: Slot, grammar: Grammar) -> tuple[str, str | None]:
+_WORD_AFTER_RE = re.compile(r"\s*([^\W\d_]+)")
+
+
+def _next_word(source: str, end: int) -> str:
+    m = _WORD_AFTER_RE.match(source, end)
+    return m.group(1).lower() if m else ""
+
+
+def _choose_form(replacement: Replacement, slot: Slot, grammar: Grammar,
+                 feminine: bool = False) -> tuple[str, str | None]:
     """The form for the slot and, when there is none that fits, why."""
     if replacement.forms:
-        keys = ([f"{slot.before[-1]} {slot.first_word}"] if slot.before else []) + [slot.first_word]
+        # The word before and the first word ("had prostituted"), the first word, then the
+        # last word of the match ("prostituées" in "enfants prostituées").
+        keys = ([f"{slot.before[-1]} {slot.first_word}"] if slot.before else []) + [slot.first_word,
+                                                                                    *slot.words[-1:]]
         for key in keys:
             forms = replacement.verb_form(key)
             if forms is None:
@@ -85,21 +115,21 @@ def _choose_form(replacement: Replacement, slot: Slot, grammar: Grammar) -> tupl
             return forms[1 if slot.subject_plural else 0], None
         return replacement.text, "no: the verb's tense and subject need rewording by hand"
     if replacement.use == "verb":
-        return replacement.form(slot.plural), "no: a verb phrase needs rewording by hand"
+        return replacement.form(slot.plural, feminine), "no: a verb phrase needs rewording by hand"
     if len(slot.before) == 2 and slot.before[1] == "of" and slot.before[0] in grammar.depiction_nouns:
         if replacement.depicted:
             return replacement.depicted, None
         if replacement.use == "material":
-            return replacement.form(slot.plural), "no: the words before already name the material"
+            return replacement.form(slot.plural, feminine), "no: the words before already name the material"
     if slot.hyphen_after:
-        return replacement.form(slot.plural), "no: a hyphen joins the term to the next word"
+        return replacement.form(slot.plural, feminine), "no: a hyphen joins the term to the next word"
     if slot.next_is_noun:
         if slot.next_word in grammar.depiction_nouns and replacement.depicted:
             return replacement.depicted, None
         if replacement.modifier:
             return replacement.modifier, None
-        return replacement.form(slot.plural), "no: the term describes the next word"
-    return replacement.form(slot.plural), None
+        return replacement.form(slot.plural, feminine), "no: the term describes the next word"
+    return replacement.form(slot.plural, feminine), None
 
 
 def _place_problems(replacement: Replacement, base: str, slot: Slot, grammar: Grammar) -> str | None:
@@ -151,18 +181,3 @@ def title_case(text: str, grammar: Grammar) -> str:
         else:
             out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
     return " ".join(out)
-
-
-def indefinite_article(phrase: str) -> str:
-    """'a' or 'an' for the phrase, by its first sound (good enough for the replacements we ship)."""
-    word = phrase.strip().split(" ")[0] if phrase.strip() else ""
-    if not word:
-        return "a"
-    if word.isupper() and len(word) > 1:  # an acronym read letter by letter
-        return "an" if word[0] in "AEFHILMNORSX" else "a"
-    lower = word.lower()
-    if lower.startswith(("hour", "honest", "honour", "honor", "heir")):
-        return "an"
-    if lower.startswith(("uni", "use", "usu", "uti", "eu", "one", "once", "ewe", "ur")):
-        return "a"
-    return "an" if lower[0] in "aeiou" else "a"

@@ -377,13 +377,9 @@ def quotation_spans(source: str, start: int, end: int) -> list[Span]:
 
 # --------------------------------------------------------------------------- sentences
 
-ABBREVIATIONS = frozenset({
-    "no", "nos", "art", "arts", "para", "paras", "sec", "secs", "s", "ss", "p", "pp", "fn", "e.g", "i.e", "cf",
-    "dr", "mr", "mrs", "ms", "st", "vol", "ch", "cl", "v", "vs", "etc", "al", "inc", "ltd", "co", "fig",
-    "ed", "eds", "op", "cit", "ibid", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "u.s", "u.s.c", "u.n", "c.f.r", "doc", "res",
-})
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]*[A-Z0-9])")
+# A sentence ends at . ! ? before a capital or a digit (Latin capitals with accents too,
+# after opening quotes, brackets and the Spanish opening marks).
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«¿¡(\[\s]*[A-Z0-9À-ÖØ-ÞŒŸ])")
 _ABBREVIATION_BEFORE_RE = re.compile(r"([\w.]+)$")
 # A paragraph or section number on its own, with any heading or list markup before it.
 _LABEL_RE = re.compile(r"\s*[#>*\-•]*\s*(?:§+\s*|(?:section|sec|article|art|rule|chapter|part|clause|schedule)"
@@ -391,7 +387,7 @@ _LABEL_RE = re.compile(r"\s*[#>*\-•]*\s*(?:§+\s*|(?:section|sec|article|art|r
 MAX_SENTENCE = 2000
 
 
-def sentence_spans(source: str, start: int, end: int) -> list[Span]:
+def sentence_spans(source: str, start: int, end: int, abbreviations: frozenset[str] = frozenset()) -> list[Span]:
     """Sentences of ``source[start:end]``, split after . ! ? before a capital or a digit.
 
     Abbreviations ("No. 9775", "art. 2") and initials do not end a sentence. Blank lines do
@@ -402,7 +398,7 @@ def sentence_spans(source: str, start: int, end: int) -> list[Span]:
     for m in _SENTENCE_END_RE.finditer(source, start, end):
         before = _ABBREVIATION_BEFORE_RE.search(source, max(start, m.start() - 12), m.start())
         word = before.group(1).lower().rstrip(".") if before else ""
-        if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        if word in abbreviations or (len(word) == 1 and word.isalpha()):
             continue
         if _LABEL_RE.fullmatch(source, sentence_start, m.start()):
             continue  # "12." or "§ 2258C." labels the sentence that follows; it is not one
