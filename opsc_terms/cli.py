@@ -128,9 +128,9 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Text output: no summary, no hints.")
 def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: bool, diff: bool, fail_on: str,
           exit_zero: bool, select: tuple[str, ...], ignore: tuple[str, ...], profile: str | None,
-          language: str | None, config_file: Path | None, isolated: bool, jobs: int, baseline: Path | None, write_baseline: Path | None,
-          annotate: Path | None, stdin_filename: str | None, force_exclude: bool, respect_gitignore: bool,
-          color: str, quiet: bool) -> None:
+          language: str | None, config_file: Path | None, isolated: bool, jobs: int, baseline: Path | None,
+          write_baseline: Path | None, annotate: Path | None, stdin_filename: str | None, force_exclude: bool,
+          respect_gitignore: bool, color: str, quiet: bool) -> None:
     """Check files, folders (recursively) or standard input ("-", or no path with piped input)."""
     if fix and diff:
         raise Fatal("--fix and --diff cannot be used together")
