@@ -297,6 +297,7 @@ class LanguageData:
     documents: tuple[Document, ...]
     grammar: Grammar = Grammar()
     stop_words: frozenset[str] = frozenset()  # frequent function words, to detect the language
+    labels: Mapping[str, str] = field(default_factory=dict)  # explanation texts in the language ([explain])
 
 
 @dataclass(frozen=True)
@@ -478,7 +479,8 @@ def _read_toml(item: Traversable | Path, shown: str, errors: list[RuleError]) ->
 
 def _merge_language(target: dict[str, Any], data: dict[str, Any], shown: str, errors: list[RuleError]) -> None:
     for key, value in data.items():
-        if key not in {"variants", "classes", "context", "titles", "profiles", "documents", "grammar", "detection"}:
+        if key not in {"variants", "classes", "context", "titles", "profiles", "documents", "grammar", "detection",
+                       "explain"}:
             errors.append(RuleError(shown, "unknown top-level key", field=key))
             continue
         if key in ("titles", "documents"):
@@ -606,8 +608,15 @@ def _build_language(language: str, raw: dict[str, Any], errors: list[RuleError])
     # Longer keys first so "CRC/C/156" is not shadowed by a shorter prefix.
     documents.sort(key=lambda d: -len(d.key))
 
+    labels: dict[str, str] = {}
+    for key, (shown, value) in raw.get("explain", {}).items():
+        if not isinstance(value, str):
+            errors.append(RuleError(shown, "must be text", field=f"explain.{key}"))
+        else:
+            labels[key] = value
+
     return LanguageData(language, variants, classes, ContextCues(**cue_kwargs), tuple(titles), profiles,
-                        tuple(documents), Grammar(**grammar_kwargs), stop_words)
+                        tuple(documents), Grammar(**grammar_kwargs), stop_words, labels)
 
 
 def _build_family(language: str, shown: str, data: dict[str, Any], errors: list[RuleError]) -> Family | None:
