@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from opsc_terms import detect
 
-PROFILES = {
-    "en": frozenset("the a an of and to in is are was were for with by that this it on as be".split()),
-    "fr": frozenset("le la les des du de et en un une est sont pour par dans que qui sur au aux ce".split()),
-    "es": frozenset("el la los las del de y en un una es son para por con que se al lo su".split()),
+_WORDS = {
+    "en": "the a an of and to in is are was were for with by that this it on as be",
+    "fr": "le la les des du de et en un une est sont pour par dans que qui sur au aux ce",
+    "es": "el la los las del de y en un una es son para por con que se al lo su",
 }
+PROFILES = {language: frozenset(words.split(" ")) for language, words in _WORDS.items()}
 
 ENGLISH = "The report describes the sexual exploitation of children in the region and the response of the police."
 FRENCH = "Le rapport décrit l'exploitation sexuelle des enfants dans la région et la réponse de la police."

@@ -256,4 +256,5 @@ def test_the_language_setting_reaches_the_configuration() -> None:
     assert problems == []
     assert settings.apply(Config(language="en")).language == "auto"
     _, problems = parse_settings({"language": "../../etc"})
-    assert problems and "language" in problems[0].message
+    assert problems
+    assert "language" in problems[0].message
