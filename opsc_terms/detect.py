@@ -25,8 +25,8 @@ _BLANK_LINE_RE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
 @cache
-def profiles() -> Mapping[str, frozenset[str]]:
-    """Stop words per shipped language.
+def _detection_tables() -> Mapping[str, dict[str, object]]:
+    """The ``[detection]`` table of each shipped language.
 
     Read from each pack's ``_language.toml`` alone: detecting the language of a clean file
     must not cost loading the rules of every language.
@@ -36,14 +36,25 @@ def profiles() -> Mapping[str, frozenset[str]]:
 
     from .ruleset import available_languages
 
-    out: dict[str, frozenset[str]] = {}
+    out: dict[str, dict[str, object]] = {}
     root = resources.files("opsc_terms.rules")
     for language in available_languages():
         try:
             data = tomllib.loads((root / language / "_language.toml").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue  # a broken pack is reported when its rules are loaded
-        words = data.get("detection", {}).get("stop_words", [])
+        table = data.get("detection", {})
+        if isinstance(table, dict):
+            out[language] = table
+    return out
+
+
+@cache
+def profiles() -> Mapping[str, frozenset[str]]:
+    """Stop words per shipped language."""
+    out: dict[str, frozenset[str]] = {}
+    for language, table in _detection_tables().items():
+        words = table.get("stop_words", [])
         if isinstance(words, list) and words:
             out[language] = frozenset(str(w).lower() for w in words)
     return out
@@ -64,6 +75,11 @@ def _shipped_scores(piece: str) -> tuple[tuple[str, int], ...]:
     return tuple(_scores(piece, profiles()).items())
 
 
+def _stem(word: str) -> str:
+    """A word without a plural "s", so "juveniles" and "juvenile" count as one word."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
 def _scores(piece: str, stop_words: Mapping[str, frozenset[str]]) -> Counter[str]:
     counts: Counter[str] = Counter()
     words = Counter(m.group().lower().replace("’", "'") for m in _WORD_RE.finditer(piece))
@@ -73,12 +89,58 @@ def _scores(piece: str, stop_words: Mapping[str, frozenset[str]]) -> Counter[str
 
 
 def detect(text: str, default: str = "en", stop_words: Mapping[str, frozenset[str]] | None = None) -> str:
-    """The language of ``text`` (``default`` when it has too few function words to tell)."""
+    """The language of ``text`` (``default`` when nothing in it tells)."""
     counts = scores(text, stop_words=stop_words)
-    if not counts:
-        return default
-    language, best = counts.most_common(1)[0]
-    return language if best >= _MIN_EVIDENCE else default
+    return _decide(counts, text, default, shipped=stop_words is None)
+
+
+def _decide(counts: Counter[str], text: str, default: str, *, shipped: bool) -> str:
+    """The language the counts show; a headline with few function words is settled by
+    the letters only one language uses and by the words of its rules."""
+    ranked = counts.most_common(2)
+    if ranked and ranked[0][1] >= _MIN_EVIDENCE and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    if not shipped:
+        return ranked[0][0] if ranked and ranked[0][1] and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) \
+            else default
+    weak = Counter(counts)
+    lowered = text.lower()
+    for language, letters in letters_of().items():
+        weak[language] += 2 * sum(1 for letter in letters if letter in lowered)
+    for language, words in term_words().items():
+        weak[language] += 3 * sum(1 for m in _WORD_RE.finditer(lowered) if _stem(m.group()) in words)
+    ranked = weak.most_common(2)
+    if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return default
+
+
+@cache
+def letters_of() -> Mapping[str, str]:
+    """Letters and marks that only one shipped language uses (``[detection] letters``)."""
+    out: dict[str, str] = {}
+    for language, data in _detection_tables().items():
+        letters = data.get("letters", "")
+        if isinstance(letters, str):
+            out[language] = letters
+    return out
+
+
+@cache
+def term_words() -> Mapping[str, frozenset[str]]:
+    """The words of each language's rules that belong to that language alone ("pédopornographie")."""
+    from .ruleset import load_builtin
+
+    words: dict[str, set[str]] = {}
+    for language in _detection_tables():
+        pack = load_builtin(language)
+        words[language] = {_stem(w.lower()) for rule in pack.rules for term in rule.terms
+                            for w in _WORD_RE.findall(term)}
+    # Words of several languages' rules, and function words ("en", "de"), tell nothing.
+    function_words = {_stem(w) for ws in profiles().values() for w in ws}
+    shared = function_words | {w for language, ws in words.items() for w in ws
+                               if any(w in other for o, other in words.items() if o != language)}
+    return {language: frozenset(ws - shared) for language, ws in words.items()}
 
 
 def paragraphs(text: str, regions: Sequence[Span] | None = None, default: str = "en",
@@ -103,10 +165,7 @@ def paragraphs(text: str, regions: Sequence[Span] | None = None, default: str = 
                 pieces.append((index, (cursor, stop), counted))
             if m is not None:
                 cursor = m.end()
-    document = default
-    if total:
-        language, best = total.most_common(1)[0]
-        document = language if best >= _MIN_EVIDENCE else default
+    document = _decide(total, text, default, shipped=stop_words is None) if total else default
     languages = []
     for _, _, counted in pieces:
         language = document

@@ -592,8 +592,12 @@ def _build_language(language: str, raw: dict[str, Any], errors: list[RuleError])
     stop_words: frozenset[str] = frozenset()
     for key, (shown, value) in raw.get("detection", {}).items():
         items = _string_list(value)
+        if key == "letters":
+            if not isinstance(value, str):
+                errors.append(RuleError(shown, "must be a string of letters", field="detection.letters"))
+            continue
         if key != "stop_words":
-            errors.append(RuleError(shown, "unknown key (expected stop_words)", field=f"detection.{key}"))
+            errors.append(RuleError(shown, "unknown key (expected stop_words, letters)", field=f"detection.{key}"))
         elif items is None:
             errors.append(RuleError(shown, "must be a list of strings", field="detection.stop_words"))
         else:

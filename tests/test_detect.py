@@ -54,3 +54,15 @@ def test_shipped_profiles_cover_every_language_with_rules() -> None:
 
     assert set(detect.profiles()) == set(available_languages())
     assert all(len(words) >= 100 for words in detect.profiles().values())
+
+
+def test_a_headline_is_told_by_its_letters_and_the_words_of_the_rules() -> None:
+    """Few function words: letters only one language uses, and the rule words of one
+    language, settle it (with the shipped language data)."""
+    from opsc_terms.ruleset import available_languages
+
+    if not {"fr", "es"} <= set(available_languages()):
+        return
+    assert detect.detect("Procès à Lyon : pédopornographie") == "fr"
+    assert detect.detect("Niños rescatados: prostitución infantil") == "es"
+    assert detect.detect("Teacher Jailed Over Child Pornography") == "en"
