@@ -997,7 +997,8 @@ def _work(c: _Case) -> str | None:
     if _title_case_term(c) is None:
         return None
     info, model = c.info, c.model
-    left, right = _run(c) if c.q is None else (c.q[0], c.q[1] + 1)
+    # An unclosed quotation runs to the end of the sentence, one past its last token.
+    left, right = _run(c) if c.q is None else (max(c.q[0], 0), min(c.q[1] + 1, info.n))
     # "the documentary, Sextortion: …", "1938’s Child Bride"
     j = info.prev_word(left)
     if j >= 0 and info.texts[j] == ",":
@@ -1291,8 +1292,10 @@ def _occurrence(info: _DocInfo, model: ContextModel, m: RawMatch, severity: Seve
     doc = info.doc
     grammar = model.grammar
     span = doc[m.focus_start:m.focus_end]
-    # The head noun is not always last ("women on the younger side"): any plural word counts.
-    plural = any(_is_plural(t) for t in span)
+    # The head noun is not always last in English ("women on the younger side"): any plural
+    # word counts. Where the head comes first ("prostitution des enfants"), its own number.
+    alpha = [t for t in span if t.is_alpha]
+    plural = (_is_plural(alpha[0]) if alpha else False) if grammar.head_first else any(_is_plural(t) for t in span)
     nxt = doc[m.focus_end] if m.focus_end < len(doc) else None
     possessive: bool | str = nxt is not None and nxt.lower_ in ("'s", "’s", "'", "’") and nxt.idx == span.end_char
     if possessive and nxt is not None and nxt.lower_ in ("'", "’"):
@@ -1302,8 +1305,8 @@ def _occurrence(info: _DocInfo, model: ContextModel, m: RawMatch, severity: Seve
             m.focus_start, m.focus_end + 1) is None else False
     # A singular term before a noun describes it ("child porn videos"); a plural one is
     # the head itself ("child sex tourists use ...").
-    next_is_noun = (nxt is not None and not possessive and not plural and nxt.is_alpha and not nxt.is_stop
-                    and matchers.is_noun(nxt.text))
+    next_is_noun = (not grammar.head_first and nxt is not None and not possessive and not plural and nxt.is_alpha
+                    and not nxt.is_stop and matchers.is_noun(nxt.text))
     if next_is_noun and nxt is not None and nxt.lower_.endswith("s") and matchers.is_verb(nxt.text):
         # "child pornography keeps growing": a word that can be a verb is one when what
         # follows is not what follows a noun (a verb, a preposition, the sentence's end).

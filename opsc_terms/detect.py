@@ -167,11 +167,11 @@ def paragraphs(text: str, regions: Sequence[Span] | None = None, default: str = 
                 cursor = m.end()
     document = _decide(total, text, default, shipped=stop_words is None) if total else default
     languages = []
-    for _, _, counted in pieces:
+    for _, (p_start, p_end), counted in pieces:
         language = document
         if counted:
-            top, best = counted.most_common(1)[0]
-            if top != document and best >= _MIN_EVIDENCE and best >= _MARGIN * counted[document]:
+            top = _decide(counted, text[p_start:p_end], document, shipped=stop_words is None)
+            if top != document and counted[top] >= _MIN_EVIDENCE and counted[top] >= _MARGIN * counted[document]:
                 language = top
         languages.append(language)
     if all(language == document for language in languages):

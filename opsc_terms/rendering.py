@@ -21,6 +21,7 @@ from .ruleset import Grammar, Replacement
 
 __all__ = ["Rendered", "Slot", "has_postmodifier", "indefinite_article", "match_case", "render", "title_case"]
 
+_PUNCTUATION = ".,;:!?()[]\"'«»“”‘’"
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -59,7 +60,10 @@ def render(replacement: Replacement, source: str, start: int, end: int, slot: Sl
     renderer = RENDERERS[grammar.renderer]
     original = source[start:end]
     determiner = source[slot.article[0]:slot.article[1]] if slot.article is not None else None
-    feminine = renderer.feminine(original, determiner)
+    # Said of a girl: the determiner is feminine, or a word has a feminine ending.
+    feminine = (determiner is not None and renderer.gender_of(determiner) == "f") or (
+        bool(grammar.feminine_endings)
+        and any(word.strip(_PUNCTUATION).endswith(grammar.feminine_endings) for word in original.lower().split()))
     base, verdict = _choose_form(replacement, slot, grammar, feminine)
     text = base if slot.acronym else match_case(base, original, grammar)
     if verdict is None or not verdict.startswith("no:"):
@@ -76,7 +80,9 @@ def render(replacement: Replacement, source: str, start: int, end: int, slot: Sl
     if verdict is None and replacement.gender and old_gender and replacement.gender != old_gender \
             and _next_word(source, end) in grammar.agreeing_verbs:
         verdict = "unsafe: words after it may have to agree with the new gender"
-    new = renderer.determiner(determiner, text, replacement.gender, slot.plural, grammar.vowel_h_words)
+    # A person said of a girl takes the feminine form, and so does its determiner.
+    gender = "f" if feminine and (replacement.feminine or replacement.feminine_plural) else replacement.gender
+    new = renderer.determiner(determiner, text, gender, slot.plural, grammar.vowel_h_words)
     if new is None:
         return Rendered(start, end, text, verdict, base)
     if determiner.isupper() and len(determiner) > 1:
@@ -116,7 +122,8 @@ def _choose_form(replacement: Replacement, slot: Slot, grammar: Grammar,
         return replacement.text, "no: the verb's tense and subject need rewording by hand"
     if replacement.use == "verb":
         return replacement.form(slot.plural, feminine), "no: a verb phrase needs rewording by hand"
-    if len(slot.before) == 2 and slot.before[1] == "of" and slot.before[0] in grammar.depiction_nouns:
+    if (len(slot.before) == 2 and slot.before[1] in grammar.depiction_links
+            and slot.before[0] in grammar.depiction_nouns):
         if replacement.depicted:
             return replacement.depicted, None
         if replacement.use == "material":

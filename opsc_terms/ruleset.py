@@ -269,6 +269,11 @@ class Grammar:
     (see rules/README.md, "Grammar")."""
 
     renderer: str = "en"  # the per-language module that rewrites determiners (opsc_terms/renderers/)
+    # The head noun comes first and its modifiers after it ("pornographie infantile"): a term
+    # then never describes the noun that follows it, and its number is its first word's.
+    head_first: bool = False
+    depiction_links: tuple[str, ...] = ("of",)  # "images of <term>": the word between the noun and the term
+    feminine_endings: tuple[str, ...] = ()  # endings of words that speak of a girl ("prostituée", "niña")
     postmodifiers: tuple[str, ...] = ()
     small_title_words: tuple[str, ...] = ()
     depiction_nouns: tuple[str, ...] = ()
@@ -576,6 +581,11 @@ def _build_language(language: str, raw: dict[str, Any], errors: list[RuleError])
         items = _string_list(value)
         if key not in grammar_fields:
             errors.append(RuleError(shown, "unknown grammar list", field=f"grammar.{key}"))
+        elif key == "head_first":
+            if not isinstance(value, bool):
+                errors.append(RuleError(shown, "must be true or false", field="grammar.head_first"))
+            else:
+                grammar_kwargs[key] = value
         elif key == "renderer":
             from .renderers import RENDERERS
 

@@ -8,7 +8,7 @@ from opsc_terms.rendering import Slot, render
 from opsc_terms.ruleset import Grammar, Replacement
 
 FR = Grammar(renderer="fr", postmodifiers=("de", "d'", "des", "du", "à", "dans", "sur"),
-             agreeing_verbs=("est", "sont", "était", "fut", "reste"))
+             agreeing_verbs=("est", "sont", "était", "fut", "reste"), feminine_endings=("ée", "ées"), head_first=True)
 ES = Grammar(renderer="es", postmodifiers=("de", "del", "en", "para"), agreeing_verbs=("es", "fue", "está", "era"))
 
 

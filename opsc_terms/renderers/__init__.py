@@ -19,9 +19,6 @@ class Renderer(Protocol):
                    vowel_h_words: tuple[str, ...]) -> str | None:
         """``old`` (a determiner just before the term) rewritten for ``replacement``; None to keep it."""
 
-    def feminine(self, words: str, determiner: str | None) -> bool:
-        """Do the replaced words (or their determiner) speak of a girl or a woman?"""
-
     def gender_of(self, determiner: str) -> str | None:
         """The gender ("m" or "f") a determiner shows, if it shows one."""
 

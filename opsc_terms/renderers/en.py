@@ -26,10 +26,6 @@ def determiner(old: str, replacement: str, gender: str | None, plural: bool,
     return None if new == old.lower() else new
 
 
-def feminine(words: str, determiner: str | None) -> bool:
-    return False
-
-
 def gender_of(determiner: str) -> str | None:
     return None
 

@@ -78,12 +78,6 @@ def determiner(old: str, replacement: str, gender: str | None, plural: bool,
     return new[:1].upper() + new[1:] if old[:1].isupper() else new
 
 
-def feminine(words: str, determiner: str | None) -> bool:
-    if determiner is not None and gender_of(determiner) == "f":
-        return True
-    return any(w.endswith(("ée", "ées", "euse", "euses")) for w in words.lower().split())
-
-
 def gender_of(determiner: str) -> str | None:
     known = _DETERMINERS.get(_key(determiner))
     return known[1] if known else None
