@@ -76,12 +76,12 @@ def render(replacement: Replacement, source: str, start: int, end: int, slot: Sl
                                                                                                replacement.use)):
         verdict = f"no: {problem}"
     a_start, a_end = slot.article
-    old_gender = renderer.gender_of(determiner)
-    if verdict is None and replacement.gender and old_gender and replacement.gender != old_gender \
-            and _next_word(source, end) in grammar.agreeing_verbs:
-        verdict = "unsafe: words after it may have to agree with the new gender"
     # A person said of a girl takes the feminine form, and so does its determiner.
     gender = "f" if feminine and (replacement.feminine or replacement.feminine_plural) else replacement.gender
+    old_gender = renderer.gender_of(determiner)
+    if verdict is None and gender and old_gender and gender != old_gender \
+            and _next_word(source, end) in grammar.agreeing_verbs:
+        verdict = "unsafe: words after it may have to agree with the new gender"
     new = renderer.determiner(determiner, text, gender, slot.plural, grammar.vowel_h_words)
     if new is None:
         return Rendered(start, end, text, verdict, base)

@@ -30,7 +30,9 @@ _ENTITIES = {
 }
 _SPECIAL_RE = re.compile(
     r"(?P<ent>&(?:" + "|".join(sorted(_ENTITIES, key=len, reverse=True)) + r");)"
-    rf"|(?P<lhyph>(?<=\w)[{_HYPHENS}\u00ad][ \t]*\r?\n[ \t]*(?=\w))"  # hyphen at a line end
+    # A hyphen at a line end, or (text copied from a PDF) before a space: "porno- graphie".
+    # The word is joined only when the joined word is one the rules know.
+    rf"|(?P<lhyph>(?<=\w)[{_HYPHENS}\u00ad](?:[ \t]*\r?\n[ \t]*|[ \t]+)(?=\w))"
     rf"|(?P<inv>[{_INVISIBLE}]+)"
     rf"|(?P<hyph>(?<=\w)[{_HYPHENS}](?=\w))"  # hyphen inside a compound: a word boundary
     r"|(?P<ws>\s{2,}|[^\S ])"  # any run that is not a single plain space
@@ -274,7 +276,7 @@ class Prefilter:
         self._words = re.compile(edged) if self.forms else None
         self._words_any_case = re.compile(edged, re.IGNORECASE) if self.forms else None
         # A break inside a word: a hyphen at a line end, or invisible characters.
-        self._split = re.compile(rf"[{_HYPHENS}\u00ad][ \t]*\r?\n[ \t]*|[{_INVISIBLE}]+")
+        self._split = re.compile(rf"[{_HYPHENS}\u00ad](?:[ \t]*\r?\n[ \t]*|[ \t]+)|[{_INVISIBLE}]+")
 
     def hits(self, source: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
         """(offset, lower-case keyword) of every candidate word in ``source[start:end]``."""
