@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from .config import Config
 from .findings import Edit, Finding, Fix, applicability
+from .labels import labels_of
+from .labels import note as note_text
 from .lines import LineIndex, Span
 from .rendering import Rendered, Slot, render
 from .ruleset import SEVERITY_RANK, Replacement, Rule, RulePack, Severity, load_builtin, load_language, parse_pattern
@@ -90,6 +92,7 @@ class Checker:
         self._severity = {r.id: self.config.severity_for(r, self.pack.severity_for(r, self.config.profile))
                           for r in self.rules}
         term_forms, pattern_forms = anchor_forms(self.rules, self.pack.language.variants)
+        self.labels = labels_of(self.pack)  # messages and notes in the rules' language
         self.prefilter = Prefilter(term_forms | set(pattern_forms))
         # Keyword -> rules with patterns: a sentence runs only the patterns of rules whose
         # keyword it contains, because the token Matcher's cost grows with every pattern.
@@ -159,7 +162,7 @@ class Checker:
                         context=c.context, grammar=c.grammar, quoted=c.quoted, acronym=c.acronym,
                         automatic=c.automatic, advice=c.rule.advice,
                         crosses_markup=_crosses(sorted_masks, start, end), writable=writable)
-                    fix = Fix(c.fix, level, (Edit(start, end, c.fix),), note)
+                    fix = Fix(c.fix, level, (Edit(start, end, c.fix),), note_text(self.labels, note))
                 findings.append(Finding(
                     rule=c.rule.id, severity=c.severity, message=c.message, start=start, end=end,
                     line=line, column=column, end_line=end_line, end_column=end_column, text=c.text,
@@ -254,7 +257,7 @@ class _Engine:
 
     def _cached(self, text: str, view: View, o: Occurrence, block_start: int,
                 quotations: Sequence[Span]) -> _Cached:
-        from .context import CAPPED, CONTEXT_NOTES
+        from .context import CAPPED
 
         start, end = view.to_source(o.start, o.end)
         # Quoted within its sentence, or inside a quotation that runs over several.
@@ -283,14 +286,14 @@ class _Engine:
         shown = [r for r in renderings if not (r.grammar or "").startswith("no:")] or renderings[:1]
         texts = tuple(dict.fromkeys(_in_span(r, text, span_start, start) for r in shown))
         first: Rendered | None = renderings[0] if renderings else None
-        note = CONTEXT_NOTES.get(o.context) if o.context else None
+        labels = self.checker.labels
         words = _preferred_words(preferred, slot, first)
         grammar_note = first.grammar if first is not None else None
         if o.context in CAPPED:  # still reported, as a warning that says why it is not an error
-            plain = compose_message(rule, text[start:end], words, None, None, grammar_note)
-            message = f"{plain} A warning, not an error: {note}."
+            plain = compose_message(labels, rule, text[start:end], words, None, grammar_note)
+            message = labels["message.capped"].format(message=plain, note=labels.get(f"context.{o.context}", o.context))
         else:
-            message = compose_message(rule, text[start:end], words, o.context, note, grammar_note)
+            message = compose_message(labels, rule, text[start:end], words, o.context, grammar_note)
         return _Cached(rule=rule, severity=o.severity, context=o.context, start=span_start - block_start,
                        end=end - block_start, text=text[span_start:end], replacements=texts,
                        fix=texts[0] if texts else None, grammar=first.grammar if first is not None else None,
@@ -313,18 +316,21 @@ def _preferred_words(preferred: Replacement | None, slot: Slot, first: Rendered 
     return preferred.form(slot.plural)
 
 
-def compose_message(rule: Rule, original: str, preferred: str | None, context: str | None, note: str | None,
-                    grammar: str | None) -> str:
-    """The finding's message: the rule's one sentence and what to write, or why the words stay."""
+def compose_message(labels: Mapping[str, str], rule: Rule, original: str, preferred: str | None,
+                    context: str | None, grammar: str | None) -> str:
+    """The finding's message, in the rule's language: the rule's one sentence and what to
+    write, or why the words stay."""
     original = " ".join(original.split())  # words broken across lines are quoted on one line
-    if context is not None and note is not None:
-        prefer = f" (prefer “{preferred}” in your own words)" if preferred else ""
-        return f"“{original}” is {note}: no change needed{prefer}."
+    if context is not None:
+        prefer = labels["message.prefer"].format(preferred=preferred) if preferred else ""
+        return labels["message.context"].format(original=original, note=labels.get(f"context.{context}", context),
+                                                prefer=prefer)
     if not preferred:
         return rule.message
     if grammar is not None and grammar.startswith("no:"):
-        return f"{rule.message} Use “{preferred}”, rewording the sentence ({grammar[3:].strip()})."
-    return f"{rule.message} Use “{preferred}”."
+        return labels["message.reword"].format(message=rule.message, preferred=preferred,
+                                               reason=note_text(labels, grammar[3:]))
+    return labels["message.use"].format(message=rule.message, preferred=preferred)
 
 
 def _crosses(masks: Sequence[Span], start: int, end: int) -> bool:

@@ -69,26 +69,7 @@ DEFINES = "defines"
 DISCUSSION = "discussion"
 HEADING = "heading"
 
-CONTEXT_NOTES = {
-    MENTION: "a mention of the term itself, not a use of it",
-    GUIDANCE: "named as wording to avoid",
-    DENIAL: "a denial of the label, not a use of it",
-    GLOSS: "the term glossed after a recommended one",
-    QUOTATION: "inside a direct quotation",
-    DEFINITION: "a term being defined (a statutory definition, a glossary entry or a defined term cited "
-                "with its provision)",
-    CITATION: "quoted from, or heading of, a cited legal provision",
-    OFFENCE: "the quoted name of an offence in a charge",
-    AMENDMENT: "text that an amendment strikes out",
-    TITLE: "part of an official title",
-    NAME: "part of a proper name or title",
-    WORK: "part of the title of a work (a film, book or report)",
-    CLINICAL: "used in its clinical sense",
-    LEGAL: "legal register: it reads as a charge or statutory wording, which may be law in force",
-    DEFINES: "the sentence defines the term, perhaps in the words of a law",
-    DISCUSSION: "the sentence also talks about the wording",
-    HEADING: "a Title Case title with a subtitle, which may cite a work's title",
-}
+# The text that says what each context is lives in opsc_terms/labels.py (context.NAME), by language.
 # Contexts that keep a finding but cap it at warning; the others make it info.
 CAPPED = frozenset({LEGAL, DEFINES, DISCUSSION, HEADING})
 # Contexts that a term coordinated with the previous occurrence shares ("the terms X and Y").

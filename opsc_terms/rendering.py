@@ -5,8 +5,9 @@ noun it must be a modifier ("child sexual abuse material charges", but "child se
 videos"), after "images of" it must not repeat the material, a verb phrase keeps its
 tense and agrees with its subject, a possessive cannot follow "… in prostitution". When
 the rule data has no form for the place, the replacement is still shown, as advice, with
-the reason it cannot be applied ("no: …"); when it probably reads right but a person should look, the reason starts with
-"unsafe: …". The result is the input of :func:`opsc_terms.findings.applicability`.
+the reason it cannot be applied ("no:KEY"); when it probably reads right but a person should
+look, the reason is "unsafe:KEY". KEY names a note (``note.KEY`` in opsc_terms/labels.py).
+The result is the input of :func:`opsc_terms.findings.applicability`.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class Rendered:
     start: int
     end: int
     text: str
-    grammar: str | None  # None: reads right; "unsafe: why"; "no: why"
+    grammar: str | None  # None: reads right; "unsafe:KEY"; "no:KEY" (KEY: a note in labels.py)
     base: str = ""  # the form chosen from the rule data, before capitals and articles
 
 
@@ -69,19 +70,19 @@ def render(replacement: Replacement, source: str, start: int, end: int, slot: Sl
     if verdict is None or not verdict.startswith("no:"):
         verdict = _place_problems(replacement, base, slot, grammar) or verdict
     if verdict is None and renderer.shared_adjective(original):
-        verdict = "no: an adjective here is shared with another noun"
+        verdict = "no:shared-adjective"
     if determiner is None or slot.article is None:
         return Rendered(start, end, text, verdict, base)
     if verdict is None and not slot.next_is_noun and (problem := renderer.countable_problem(determiner,
                                                                                                replacement.use)):
-        verdict = f"no: {problem}"
+        verdict = f"no:{problem}"
     a_start, a_end = slot.article
     # A person said of a girl takes the feminine form, and so does its determiner.
     gender = "f" if feminine and (replacement.feminine or replacement.feminine_plural) else replacement.gender
     old_gender = renderer.gender_of(determiner)
     if verdict is None and gender and old_gender and gender != old_gender \
             and _next_word(source, end) in grammar.agreeing_verbs:
-        verdict = "unsafe: words after it may have to agree with the new gender"
+        verdict = "unsafe:agreement"
     new = renderer.determiner(determiner, text, gender, slot.plural, grammar.vowel_h_words)
     if new is None:
         return Rendered(start, end, text, verdict, base)
@@ -117,40 +118,40 @@ def _choose_form(replacement: Replacement, slot: Slot, grammar: Grammar,
             if len(forms) == 1:
                 return forms[0], None
             if slot.subject_plural is None:
-                return forms[0], "unsafe: check that the verb agrees with its subject"
+                return forms[0], "unsafe:subject"
             return forms[1 if slot.subject_plural else 0], None
-        return replacement.text, "no: the verb's tense and subject need rewording by hand"
+        return replacement.text, "no:verb-tense"
     if replacement.use == "verb":
-        return replacement.form(slot.plural, feminine), "no: a verb phrase needs rewording by hand"
+        return replacement.form(slot.plural, feminine), "no:verb-phrase"
     if (len(slot.before) == 2 and slot.before[1] in grammar.depiction_links
             and slot.before[0] in grammar.depiction_nouns):
         if replacement.depicted:
             return replacement.depicted, None
         if replacement.use == "material":
-            return replacement.form(slot.plural, feminine), "no: the words before already name the material"
+            return replacement.form(slot.plural, feminine), "no:material-named"
     if slot.hyphen_after:
-        return replacement.form(slot.plural, feminine), "no: a hyphen joins the term to the next word"
+        return replacement.form(slot.plural, feminine), "no:hyphen-after"
     if slot.next_is_noun:
         if slot.next_word in grammar.depiction_nouns and replacement.depicted:
             return replacement.depicted, None
         if replacement.modifier:
             return replacement.modifier, None
-        return replacement.form(slot.plural, feminine), "no: the term describes the next word"
+        return replacement.form(slot.plural, feminine), "no:modifier"
     return replacement.form(slot.plural, feminine), None
 
 
 def _place_problems(replacement: Replacement, base: str, slot: Slot, grammar: Grammar) -> str | None:
     postmodified = has_postmodifier(base, grammar)
     if slot.possessive and postmodified:
-        return "no: a possessive cannot follow this wording"
+        return "no:possessive"
     if slot.possessive == "plural" and not base.endswith("s"):
-        return "no: the possessive apostrophe would have to change too"
+        return "no:possessive-apostrophe"
     if slot.hyphen_before:
         if " " in base:
-            return "no: a hyphen joins the term to the word before"
-        return "unsafe: the term ends a hyphenated compound"
+            return "no:hyphen-before"
+        return "unsafe:compound-end"
     if slot.coordinated and postmodified:
-        return "no: the words joined to it by “and” or “or” may share what follows"
+        return "no:coordination"
     return None
 
 

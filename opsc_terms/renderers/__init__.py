@@ -27,7 +27,7 @@ class Renderer(Protocol):
         pornographie infantiles")?"""
 
     def countable_problem(self, determiner: str, use: str) -> str | None:
-        """Why a replacement of this use cannot follow this determiner, if it cannot."""
+        """Why (a note key) a replacement of this use cannot follow this determiner, if it cannot."""
 
 
 RENDERERS: dict[str, Renderer] = {"en": en, "fr": fr, "es": es}

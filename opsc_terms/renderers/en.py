@@ -37,5 +37,5 @@ def shared_adjective(words: str) -> bool:
 def countable_problem(determiner: str, use: str) -> str | None:
     """"an affair with" -> "a sexual abuse of": an uncountable replacement after "a"/"an"."""
     if determiner.lower() in ("a", "an") and use in ("phenomenon", "other"):
-        return "the article before the words would have to change too"
+        return "article"
     return None
