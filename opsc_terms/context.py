@@ -938,6 +938,12 @@ def _quotation(c: _Case) -> str | None:
     return QUOTATION if outer is not None else None
 
 
+def _quote_opens_with_capital(info: _DocInfo, q: tuple[int, int]) -> bool:
+    """A quotation that starts with a capital, as a title in sentence case does («La …»)."""
+    first = next((k for k in range(q[0] + 1, min(q[1], info.n)) if info.is_alpha[k]), None)
+    return first is not None and info.capitalised[first]
+
+
 def _title_case_term(c: _Case) -> list[int] | None:
     """The word tokens of the term when every one is capitalised (small words aside)."""
     info, model = c.info, c.model
@@ -975,9 +981,10 @@ def _run(c: _Case) -> tuple[int, int]:
 
 def _work(c: _Case) -> str | None:
     """The title of a film, book or report: named by a cue word, a year or markup."""
-    if _title_case_term(c) is None:
-        return None
     info, model = c.info, c.model
+    if _title_case_term(c) is None and not (model.grammar.sentence_case_titles and c.q is not None
+                                           and _quote_opens_with_capital(info, c.q)):
+        return None
     # An unclosed quotation runs to the end of the sentence, one past its last token.
     left, right = _run(c) if c.q is None else (max(c.q[0], 0), min(c.q[1] + 1, info.n))
     # "the documentary, Sextortion: …", "1938’s Child Bride"

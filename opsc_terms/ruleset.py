@@ -272,6 +272,8 @@ class Grammar:
     # The head noun comes first and its modifiers after it ("pornographie infantile"): a term
     # then never describes the noun that follows it, and its number is its first word's.
     head_first: bool = False
+    # Titles of works are written in sentence case («La pornographie enfantine»), not Title Case.
+    sentence_case_titles: bool = False
     depiction_links: tuple[str, ...] = ("of",)  # "images of <term>": the word between the noun and the term
     feminine_endings: tuple[str, ...] = ()  # endings of words that speak of a girl ("prostituée", "niña")
     postmodifiers: tuple[str, ...] = ()
@@ -581,9 +583,9 @@ def _build_language(language: str, raw: dict[str, Any], errors: list[RuleError])
         items = _string_list(value)
         if key not in grammar_fields:
             errors.append(RuleError(shown, "unknown grammar list", field=f"grammar.{key}"))
-        elif key == "head_first":
+        elif key in ("head_first", "sentence_case_titles"):
             if not isinstance(value, bool):
-                errors.append(RuleError(shown, "must be true or false", field="grammar.head_first"))
+                errors.append(RuleError(shown, "must be true or false", field=f"grammar.{key}"))
             else:
                 grammar_kwargs[key] = value
         elif key == "renderer":
