@@ -740,12 +740,22 @@ def _ends_with_instrument_citation(c: _Case) -> bool:
 
 
 def _gloss(c: _Case) -> str | None:
-    """"child sexual abuse material (child pornography)": the old term glossed."""
+    """"child sexual abuse material (child pornography)": the old term glossed after a
+    recommended one; "abuse images (“child pornography”)": the old name, quoted, alone in
+    brackets after the words the writer uses."""
     info = c.info
     j = info.prev_word(c.left) + 1
     if j == 0 or info.texts[j - 1] not in ("(", "["):
         return None
-    return GLOSS if info.ends_with(j - 1, c.model.recommended, skip=False) >= 0 else None
+    if info.ends_with(j - 1, c.model.recommended, skip=False) >= 0:
+        return GLOSS
+    if c.q is not None and j - 1 > 0:
+        after = c.q[1] + 1
+        while after < info.n and info.texts[after].isspace():
+            after += 1
+        if after < info.n and info.texts[after] in (")", "]"):
+            return GLOSS
+    return None
 
 
 def _coordinated(c: _Case) -> str | None:
