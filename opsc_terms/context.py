@@ -1409,7 +1409,10 @@ def _quotes(info: _DocInfo) -> list[tuple[int, int]]:
     for i in (k for k, q in enumerate(info.is_quote) if q):
         text = texts[i]
         if text in _OPEN_DOUBLE:
-            stacks["double"].append(i)
+            if stacks["double"] and attached_left(i) and not attached_right(i):
+                _close(stacks["double"], i, pairs)  # “…“: an opening mark typed where a closing one belongs
+            else:
+                stacks["double"].append(i)
         elif text in _CLOSE_DOUBLE or text == "''":
             _close(stacks["double"], i, pairs)
         elif text in ('"', "``"):

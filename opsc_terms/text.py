@@ -355,7 +355,10 @@ def quotation_spans(source: str, start: int, end: int) -> list[Span]:
         c = source[i]
         before, after = word(i - 1), word(i + 1)
         if c in _OPENING:
-            open_double.append(i)
+            if open_double and before and not after:
+                spans.append((open_double.pop(), i + 1))  # “…“: an opening mark typed as a closing one
+            else:
+                open_double.append(i)
         elif c in _CLOSING:
             spans.append((open_double.pop() if open_double else start, i + 1))
         elif c == '"':
