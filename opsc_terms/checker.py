@@ -8,6 +8,8 @@ Results are cached per block of text, so an editor re-checks only the blocks tha
 from __future__ import annotations
 
 import re
+import threading
+import time
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,6 +50,17 @@ _COMMON = frozenset({
 # Enough for several long documents open in an editor; a batch run over a huge file
 # simply cycles through it.
 _CACHE_CHARS = 16_000_000
+# Blocks handed to spaCy at a time: between two batches a check looks at its deadline and
+# lets a check of another document (on another thread) take its turn.
+_BATCH = 32
+# spaCy's pipeline and vocabulary are shared by every Checker of a language and are not
+# safe to use from two threads at once; checks of different documents may run on
+# different threads (the language server does that), so the engine is used under a lock.
+ENGINE_LOCK = threading.RLock()
+
+
+class CheckTimeout(Exception):
+    """A check ran past its deadline; nothing it found is reported."""
 
 
 _HYPHENS = "-\u2010\u2011"
@@ -95,33 +108,36 @@ class Checker:
         self._engine: _Engine | None = None
         self._cache: OrderedDict[tuple[str, tuple[Span, ...]], list[_Cached]] = OrderedDict()
         self._cache_chars = 0
+        self._cache_lock = threading.Lock()
 
     # ---- public
 
     def check(self, text: str, *, regions: Sequence[Span] | None = None, masks: Sequence[Span] = (),
-              path: str | None = None, writable: bool = True) -> list[Finding]:
+              path: str | None = None, writable: bool = True, deadline: float | None = None) -> list[Finding]:
         """Findings in ``text``. ``regions`` limit checking to prose (source offsets);
         ``masks`` are spans inside them that must never be reported (code, markup).
 
         A finding's fix is never more than advice where its words run across a mask (the
         fix would delete the markup) or, with ``writable`` False, in a document that is
         not rewritten in place. Use :func:`opsc_terms.lint.lint_document` to check a
-        document with its markup and suppression comments.
+        document with its markup and suppression comments. Past ``deadline`` (a
+        :func:`time.monotonic` time), :class:`CheckTimeout` is raised.
         """
         regions = [(0, len(text))] if regions is None else regions
         blocks = sorted(b for r in regions for b in split_blocks(text, r[0], r[1]))
         keys: list[tuple[str, tuple[Span, ...]]] = []
         results: dict[int, list[_Cached]] = {}
         uncached: list[int] = []
-        for i, (block, block_masks) in enumerate(zip(blocks, _masks_per_block(blocks, masks), strict=True)):
-            key = (text[block[0]:block[1]], block_masks)
-            keys.append(key)
-            cached = self._cache.get(key)
-            if cached is None:
-                uncached.append(i)
-            else:
-                self._cache.move_to_end(key)
-                results[i] = cached
+        with self._cache_lock:
+            for i, (block, block_masks) in enumerate(zip(blocks, _masks_per_block(blocks, masks), strict=True)):
+                key = (text[block[0]:block[1]], block_masks)
+                keys.append(key)
+                cached = self._cache.get(key)
+                if cached is None:
+                    uncached.append(i)
+                else:
+                    self._cache.move_to_end(key)
+                    results[i] = cached
         # Consecutive uncached blocks are scanned in one pass: a first check is one scan of
         # the text, and an edit in an editor scans only the block that changed.
         pending: list[tuple[int, list[tuple[int, str]]]] = []
@@ -135,10 +151,14 @@ class Checker:
                 else:
                     results[i] = []
                     self._store(keys[i], [])
-        if pending:
-            engine = self._get_engine()
-            batch = [(blocks[i], keys[i][1], block_hits) for i, block_hits in pending]
-            for (i, _), found in zip(pending, engine.run(text, batch), strict=True):
+        for first in range(0, len(pending), _BATCH):
+            if deadline is not None and time.monotonic() > deadline:
+                raise CheckTimeout
+            part = pending[first:first + _BATCH]
+            batch = [(blocks[i], keys[i][1], block_hits) for i, block_hits in part]
+            with ENGINE_LOCK:
+                found_all = self._get_engine().run(text, batch)
+            for (i, _), found in zip(part, found_all, strict=True):
                 results[i] = found
                 self._store(keys[i], found)
         if not any(results.values()):
@@ -167,11 +187,14 @@ class Checker:
 
     def _store(self, key: tuple[str, tuple[Span, ...]], found: list[_Cached]) -> None:
         """Remember a block's findings; the cache is bounded by the characters it holds."""
-        self._cache[key] = found
-        self._cache_chars += len(key[0])
-        while self._cache_chars > _CACHE_CHARS and self._cache:
-            old, _ = self._cache.popitem(last=False)
-            self._cache_chars -= len(old[0])
+        with self._cache_lock:
+            if key in self._cache:
+                return
+            self._cache[key] = found
+            self._cache_chars += len(key[0])
+            while self._cache_chars > _CACHE_CHARS and self._cache:
+                old, _ = self._cache.popitem(last=False)
+                self._cache_chars -= len(old[0])
 
     def needs_engine(self, text: str) -> bool:
         """Would checking ``text`` need spaCy? (False for text without candidate words.)"""

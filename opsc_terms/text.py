@@ -185,7 +185,9 @@ def find_masks(source: str, start: int = 0, end: int | None = None) -> list[Span
 # --------------------------------------------------------------------------- blocks
 
 _BLANK_LINE_RE = re.compile(r"\n[ \t\f\v\r\u00a0]*\n\s*")
-_ENDS_SENTENCE_RE = re.compile(r"[.!?:;)\]”\"’'*_>|]\s*$")
+# Characters that end a sentence (or a line of markup): a blank line after one ends a block.
+BLOCK_END_CHARS = ".!?:;)]”\"’'*_>|"
+_ENDS_SENTENCE_RE = re.compile("[" + re.escape(BLOCK_END_CHARS) + r"]\s*$")
 MAX_BLOCK = 20_000
 
 
