@@ -273,29 +273,37 @@ def fix_all_edits(result: LintResult) -> list[tuple[int, int, str]]:
 class Workers:
     """Threads that run checks, started as they are needed.
 
-    A job goes to an idle thread, or to a new one while fewer than ``size`` exist. The
-    threads are daemons, not a ThreadPoolExecutor: Python waits for an executor's threads
-    when the process ends, so a client that says "exit" in the middle of the check of a
-    long document would wait for it to finish.
+    A job goes to an idle thread, or to a new one while fewer than ``size`` threads are
+    busy with jobs that started less than ``stall`` seconds ago: a thread stuck in one
+    long check (which Python cannot interrupt) does not count, so other documents are
+    still checked. The threads are daemons, not a ThreadPoolExecutor: Python waits for an
+    executor's threads when the process ends, so a client that says "exit" in the middle
+    of the check of a long document would wait for it to finish.
     """
 
-    def __init__(self, name: str, size: int = 4) -> None:
+    def __init__(self, name: str, size: int = 4, stall: float = DEFAULT_CHECK_TIMEOUT) -> None:
         self.name = name
         self.size = size
+        self.stall = stall
         self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]] | None] = \
             queue.SimpleQueue()
         self._lock = threading.Lock()
         self._threads = 0
-        self._idle = 0
+        self._waiting = 0  # threads waiting for a job, less the jobs queued for them
+        self._busy: dict[int, float] = {}  # thread id -> when its current job started
+        self._count = 0
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         future: Future[T] = Future()
         with self._lock:
-            if self._idle == 0 and self._threads < self.size:
+            now = time.monotonic()
+            working = sum(1 for since in self._busy.values() if now - since < self.stall)
+            if self._waiting <= 0 and working < self.size:
                 self._threads += 1
-                self._idle += 1
-                threading.Thread(target=self._work, name=f"{self.name}-{self._threads}", daemon=True).start()
-            self._idle -= 1  # this job takes an idle thread (or waits for the next one)
+                self._waiting += 1
+                self._count += 1
+                threading.Thread(target=self._work, name=f"{self.name}-{self._count}", daemon=True).start()
+            self._waiting -= 1
         self._queue.put((future, fn, args))
         return future
 
@@ -306,8 +314,11 @@ class Workers:
             self._queue.put(None)
 
     def _work(self) -> None:
+        me = threading.get_ident()
         while (item := self._queue.get()) is not None:
             future, fn, args = item
+            with self._lock:
+                self._busy[me] = time.monotonic()
             try:
                 if future.set_running_or_notify_cancel():  # not cancelled while it waited
                     try:
@@ -316,7 +327,10 @@ class Workers:
                         future.set_exception(exc)
             finally:
                 with self._lock:
-                    self._idle += 1
+                    del self._busy[me]
+                    self._waiting += 1
+        with self._lock:
+            self._threads -= 1
 
 
 class Linter:
@@ -330,11 +344,21 @@ class Linter:
         self.pull = False  # the client pulls diagnostics (textDocument/diagnostic); else we push
         self.generation = 0
         self.instance = uuid.uuid4().hex[:8]  # result ids from an earlier server never match
-        self.check_timeout = DEFAULT_CHECK_TIMEOUT
+        self._check_timeout = DEFAULT_CHECK_TIMEOUT
         self._states: dict[str, _State] = {}
         self._positions: dict[str, PositionMap] = {}
         self._fix_all: dict[str, tuple[str, list[tuple[int, int, str]]]] = {}  # uri -> (result id, edits)
         self._workers = Workers("opsc-terms-check")
+
+    @property
+    def check_timeout(self) -> float:
+        """Seconds a check of one document may take before it is abandoned."""
+        return self._check_timeout
+
+    @check_timeout.setter
+    def check_timeout(self, seconds: float) -> None:
+        self._check_timeout = seconds
+        self._workers.stall = seconds
 
     # ---- scheduling
 

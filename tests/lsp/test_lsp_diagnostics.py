@@ -127,7 +127,8 @@ async def test_a_burst_of_edits_ends_with_the_final_text(editor: Editor, tmp_pat
     assert versions[-1] == 201
 
 
-async def test_languages_outside_the_setting_are_not_checked(editor: Editor, tmp_path: Path) -> None:
+async def test_languages_outside_the_setting_are_not_checked(own_editor: Editor, tmp_path: Path) -> None:
+    editor = own_editor
     await editor.initialize({"languages": ["plaintext", "asciidoc"]}, root=tmp_path)
     python = editor.open(tmp_path / "script.py", f"# {SENTENCE}\n", language="python")
     asciidoc = editor.open(tmp_path / "doc.adoc", f"= Title\n\n{SENTENCE}\n", language="asciidoc")

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from lsp_support import Editor, eventually
 from lsprotocol import types
 
 SENTENCE = "Police rescued three child prostitutes. Viewers of child pornography were arrested.\n"
+
+
+@pytest.fixture
+def editor(own_editor: Editor) -> Editor:
+    """Every test here changes settings or reads the server's messages: a server of its own."""
+    return own_editor
 
 
 def severities(diagnostics: list[types.Diagnostic]) -> dict[str, types.DiagnosticSeverity | None]:
