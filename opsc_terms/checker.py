@@ -7,46 +7,27 @@ Results are cached per block of text, so an editor re-checks only the blocks tha
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .config import Config
 from .findings import Edit, Finding, Fix, applicability
 from .lines import LineIndex, Span
+from .prefilter import Normaliser, Prefilter, keywords, lookup_table, stop_words
 from .rendering import Rendered, Slot, render
-from .ruleset import SEVERITY_RANK, Replacement, Rule, RulePack, Severity, load_builtin, load_language, parse_pattern
-from .text import (
-    Prefilter,
-    View,
-    build_view,
-    find_masks,
-    quotation_spans,
-    sentence_spans,
-    split_blocks,
-    window,
-    word_forms,
-)
+from .ruleset import SEVERITY_RANK, Replacement, Rule, RulePack, Severity, load_builtin, load_language
+from .text import View, build_view, find_masks, quotation_spans, sentence_spans, split_blocks, window
 
 if TYPE_CHECKING:
     from .context import ContextModel, Occurrence
     from .engine import Matchers, RawMatch
 
-# Words that make poor prefilter keywords: too common to be selective (in English, or in
-# writing about child protection, where "sexual" is in almost every paragraph), or with
-# irregular forms that simple suffixes miss. A term's keyword is its longest other word.
-_COMMON = frozenset({
-    "a", "an", "the", "of", "in", "on", "to", "for", "with", "and", "or", "by", "as", "at", "who", "that",
-    "child", "children", "kid", "kids", "girl", "boy", "woman", "women", "man", "men", "person", "people",
-    "have", "has", "had", "having", "be", "is", "are", "was", "were", "been", "being", "his", "her", "their",
-    "young", "online", "new", "sexual", "involving", "internet", "material", "content", "image", "images",
-    "tourism", "marriage", "work",
-})
 # Enough for several long documents open in an editor; a batch run over a huge file
 # simply cycles through it.
 _CACHE_CHARS = 16_000_000
@@ -100,11 +81,11 @@ class Checker:
                                              if self.config.selects(r))
         self._severity = {r.id: self.config.severity_for(r, self.pack.severity_for(r, self.config.profile))
                           for r in self.rules}
-        term_forms, pattern_forms = anchor_forms(self.rules, self.pack.language.variants)
-        self.prefilter = Prefilter(term_forms | set(pattern_forms))
+        found = keywords(self.rules, self.pack, self.normaliser(), stop_words(language))
+        self.prefilter = Prefilter(found.all)
         # Keyword -> rules with patterns: a sentence runs only the patterns of rules whose
         # keyword it contains, because the token Matcher's cost grows with every pattern.
-        self.pattern_rules: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in pattern_forms.items()}
+        self.pattern_rules: Mapping[str, frozenset[str]] = found.patterns
         self._engine: _Engine | None = None
         self._cache: OrderedDict[tuple[str, tuple[Span, ...]], list[_Cached]] = OrderedDict()
         self._cache_chars = 0
@@ -195,6 +176,11 @@ class Checker:
             while self._cache_chars > _CACHE_CHARS and self._cache:
                 old, _ = self._cache.popitem(last=False)
                 self._cache_chars -= len(old[0])
+
+    def normaliser(self) -> Normaliser:
+        """The normal form of words (see :class:`~opsc_terms.prefilter.Normaliser`), one
+        per language and spelling variants, shared with the engine."""
+        return _normaliser(self.pack.language.language, tuple(sorted(self.pack.language.variants.items())))
 
     def needs_engine(self, text: str) -> bool:
         """Would checking ``text`` need spaCy? (False for text without candidate words.)"""
@@ -383,55 +369,6 @@ def _masks_per_block(blocks: Sequence[Span], masks: Sequence[Span]) -> list[tupl
     return out
 
 
-def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> tuple[set[str], dict[str, set[str]]]:
-    """Surface forms of one required word per term and per pattern: the prefilter's keywords.
-
-    Returns the keywords of terms, and the keywords of patterns with the rules they serve.
-    """
-    variants: dict[str, set[str]] = {}
-    for variant, canonical in word_variants.items():
-        variants.setdefault(canonical, {canonical}).add(variant)
-        variants.setdefault(variant, {variant}).add(canonical)
-    forms: set[str] = set()
-    term_forms: set[str] = set()
-
-    def add_word(word: str) -> None:
-        word = word.lower()
-        for variant in variants.get(word, {word}) | {word}:
-            forms.add(variant)
-            if variant.endswith("s") and not variant.endswith("ss") and len(variant) > 3:
-                variant = variant[:-1]  # written in the plural in the data
-            forms.update(word_forms(variant))
-
-    for rule in rules:
-        for term in rule.terms:
-            words = [w for w in re.split(r"[\s\-‐‑]+", term) if w]
-            if len(words) == 1 and words[0].isupper():
-                forms.add(words[0].lower())
-                continue
-            add_word(_anchor_word(words))
-    term_forms = forms
-    pattern_forms: dict[str, set[str]] = {}
-    for rule in rules:
-        for pattern in rule.patterns:
-            forms = set()
-            best: tuple[int, tuple[str, ...]] | None = None
-            for token in parse_pattern(pattern):
-                if token.kind in ("words", "exact") and not token.optional and not token.repeat:
-                    score = min(len(w) for w in token.values) - (10 if any(w in _COMMON for w in token.values)
-                                                                 else 0)
-                    if best is None or score >= best[0]:  # ties go to the later word, usually the head
-                        best = (score, token.values)
-            if best is None:
-                raise ValueError(f"rule {rule.id}: pattern {pattern!r} has no required word to anchor on")
-            for word in best[1]:
-                add_word(word)
-            for form in forms:
-                pattern_forms.setdefault(form, set()).add(rule.id)
-    return term_forms, pattern_forms
-
-
-def _anchor_word(words: Sequence[str]) -> str:
-    candidates = [w for w in words if w.lower() not in _COMMON] or list(words)
-    longest = max(len(w) for w in candidates)
-    return [w for w in candidates if len(w) == longest][-1]  # ties go to the head word
+@cache
+def _normaliser(language: str, variants: tuple[tuple[str, str], ...]) -> Normaliser:
+    return Normaliser(lookup_table(language), dict(variants), language)

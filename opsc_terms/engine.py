@@ -10,27 +10,21 @@ few rules that need gaps or word classes to spaCy's token Matcher.
 
 from __future__ import annotations
 
-import gzip
 import itertools
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import cache
 from typing import Any
 
 import spacy
 from spacy.attrs import IS_PUNCT, IS_SPACE, NORM, ORTH, SPACY
 from spacy.language import Language
-from spacy.lookups import load_lookups
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from .prefilter import Normaliser, lookup_data, lookup_table
 from .ruleset import LanguageData, PatternToken, Rule, parse_pattern
 
-# Plurals that do not end in "s" but that the lookup table knows.
-_IRREGULAR_PLURALS = frozenset({"children", "women", "men", "people", "feet", "teeth", "mice", "geese",
-                                "criteria", "phenomena"})
 _AGES = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
          "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"]
@@ -43,59 +37,10 @@ _BUILTIN_SPECS: dict[str, dict[str, Any]] = {
 }
 
 
-class Normaliser:
-    """The NORM of a word: lower case, singular, one spelling. Cached per word type."""
-
-    def __init__(self, lookup: Mapping[str, str], variants: Mapping[str, str]) -> None:
-        self._lookup = lookup
-        self._variants = variants
-        self.__call__ = lru_cache(maxsize=None)(self._norm)  # type: ignore[method-assign]
-
-    def __call__(self, text: str) -> str:  # replaced per instance by the cached version
-        return self._norm(text)
-
-    def _norm(self, text: str) -> str:
-        word = text.lower().replace("’", "'")
-        word = self._variants.get(word, word)
-        if word.endswith("s") or word in _IRREGULAR_PLURALS:
-            lemma = self._lookup.get(word)
-            if lemma is not None:
-                word = lemma
-            elif len(word) > 3 and word[-2:] not in ("ss", "us", "is") and word[-1] == "s":
-                word = word[:-1]  # an unknown plural: "paedophiles", "sextortions"
-        return self._variants.get(word, word)
-
-
-def _lookup_data(language: str, table: str) -> Mapping[str, Any]:
-    """A table of spacy-lookups-data as a plain dict.
-
-    Reading the package's gzipped JSON directly is several times faster than spaCy's
-    Lookups, which hashes every key into its own table; spaCy's loader is the fallback.
-    """
-    try:
-        import spacy_lookups_data
-
-        path = Path(str(getattr(spacy_lookups_data, language)[table]))
-        if not path.exists():
-            path = path.with_name(path.name + ".gz")
-        raw = path.read_bytes()
-        data: dict[str, Any] = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
-        return data
-    except (ImportError, AttributeError, KeyError, OSError, ValueError):
-        lookups = load_lookups(language, [table], strict=False)
-        return lookups.get_table(table) if table in lookups else {}
-
-
-@cache
-def _lookup_table(language: str) -> Mapping[str, str]:
-    """The lookup lemmatizer's table from spacy-lookups-data (keyed by string)."""
-    return _lookup_data(language, "lemma_lookup")
-
-
 @cache
 def _word_classes(language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """Nouns, adverbs and verbs from the rule lemmatizer's index (WordNet lists in spacy-lookups-data)."""
-    index = _lookup_data(language, "lemma_index")
+    index = lookup_data(language, "lemma_index")
     return frozenset(index.get("noun", ())), frozenset(index.get("adv", ())), frozenset(index.get("verb", ()))
 
 
@@ -108,7 +53,7 @@ def pipeline(language: LanguageData) -> tuple[Language, Normaliser]:
     if cached is not None:
         return cached
     nlp = spacy.blank(language.language)
-    normaliser = Normaliser(_lookup_table(language.language), language.variants)
+    normaliser = Normaliser(lookup_table(language.language), language.variants, language.language)
     vocab: Any = nlp.vocab  # lex_attr_getters is missing from spaCy's type stubs
     vocab.lex_attr_getters[NORM] = normaliser
     for lexeme in nlp.vocab:  # lexemes created before the getter was installed
@@ -297,7 +242,7 @@ class Matchers:
             return True
         if lower.endswith(("ed", "ly")) and len(lower) > 4:
             return False
-        lemma = _lookup_table(self.language.language).get(lower)
+        lemma = lookup_table(self.language.language).get(lower)
         if lemma is not None and lemma != lower and lemma in verbs and not lower.endswith("s"):
             return False  # an inflected verb: "found", "rising", "ran"
         lemma = self.norm(lower)
