@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, NORM, ORTH, SPACY
+from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER, NORM, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -77,6 +77,11 @@ def token_columns(doc: Doc) -> list[list[int]]:
 # --------------------------------------------------------------------------- matching
 
 
+# Words one of which a token of a pattern needs: hashes of normal forms, and of lower-case
+# words (for tokens matched as written).
+_Requirement = tuple[frozenset[int], frozenset[int]]
+
+
 @dataclass(frozen=True)
 class RawMatch:
     """A rule matched tokens ``start:end``; ``focus`` is the part to report."""
@@ -104,8 +109,11 @@ class Matchers:
         self.allow = PhraseMatcher(nlp.vocab, attr="NORM")
         if allow:
             self.allow.add("allow", [self.make_doc(p) for p in allow])
-        # One token Matcher per rule: a sentence runs only the rules whose keywords it has.
+        # One token Matcher per rule: a sentence runs only the rules whose keywords it has,
+        # and of those only the rules one of whose patterns has every word it requires
+        # (the second prefilter: most sentences with a keyword lack some other word).
         self.patterns: dict[str, Matcher] = {}
+        self.requirements: dict[str, list[list[_Requirement]]] = {}
         self.near: dict[str, Matcher] = {}
         self._pattern_info: dict[int, tuple[int, list[bool]]] = {}
         self._strings = nlp.vocab.strings
@@ -120,6 +128,7 @@ class Matchers:
             if rule.exceptions:
                 self.exceptions.add(key, [self.make_doc(t) for t in rule.exceptions])
             for p_index, pattern in enumerate(rule.patterns):
+                self.requirements.setdefault(rule.id, []).append(self._requirements(pattern))
                 # One Matcher key per expansion, so an alignment maps to exactly one
                 # list of focus flags.
                 matcher = self.patterns.setdefault(rule.id, Matcher(nlp.vocab))
@@ -184,6 +193,41 @@ class Matchers:
             spec["OP"] = "?"
         return [[spec]]
 
+    def _requirements(self, pattern: str) -> list[_Requirement]:
+        """What a sentence must hold for ``pattern`` to match it: for each token that is
+        neither optional nor a gap, the words (normal forms, or lower-case words for exact
+        tokens and ages) one of which must be there. A token class asks for one of the
+        words of its phrases; a phrase with no required word makes the class ask nothing."""
+        out = []
+        for token in parse_pattern(pattern):
+            if token.optional or (token.repeat is not None and token.repeat[0] == 0):
+                continue
+            requirement = self._token_requirement(token)
+            if requirement is not None:
+                out.append(requirement)
+        return out
+
+    def _token_requirement(self, token: PatternToken) -> _Requirement | None:
+        strings = self._strings
+        if token.kind == "words":
+            return frozenset(strings.add(self.norm(w)) for w in token.values), frozenset()
+        if token.kind == "exact":
+            return frozenset(), frozenset(strings.add(w) for w in token.values)
+        if token.kind == "builtin" and token.values[0] == "#age":
+            return frozenset(), frozenset(strings.add(w) for w in _AGES)
+        if token.kind == "class":
+            norms: set[int] = set()
+            lowers: set[int] = set()
+            for phrase in self.language.classes[token.values[0]]:
+                first = next((r for t in parse_pattern(phrase) if not t.optional and t.repeat is None
+                              and (r := self._token_requirement(t)) is not None), None)
+                if first is None:
+                    return None  # this phrase can match without any particular word
+                norms |= first[0]
+                lowers |= first[1]
+            return frozenset(norms), frozenset(lowers)
+        return None  # punctuation, numbers, stop words, gaps, "not": no particular word
+
     def _class_specs(self, name: str) -> list[tuple[list[dict[str, Any]], list[bool]]]:
         singles: list[str] = []
         multi: list[tuple[list[dict[str, Any]], list[bool]]] = []
@@ -214,7 +258,14 @@ class Matchers:
                 if any(s <= start and end <= e for s, e in (*exceptions.get(index, ()), *allowed)):
                     continue
                 found.append(RawMatch(self.rules[index], start, end, start, end, kind))
+        words: tuple[set[int], set[int]] | None = None
         for rule_id in self.patterns if patterns is None else patterns:
+            if words is None:
+                columns = doc.to_array([NORM, LOWER]).tolist() if len(doc) else []
+                words = {c[0] for c in columns}, {c[1] for c in columns}
+            if not any(all(not r[0].isdisjoint(words[0]) or not r[1].isdisjoint(words[1]) for r in pattern)
+                       for pattern in self.requirements[rule_id]):
+                continue  # every pattern of the rule lacks a word it needs
             # spaCy's stubs do not know that with_alignments adds a fourth element.
             token_matcher: Any = self.patterns[rule_id]
             aligned: list[tuple[int, int, int, list[int]]] = token_matcher(doc, with_alignments=True)

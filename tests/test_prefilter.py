@@ -107,3 +107,25 @@ def test_stop_words_come_from_spacys_data() -> None:
     assert {"with", "of", "became"} <= stop
     assert "prostitute" not in stop
     assert stop_words("no-such-language") == frozenset()
+
+
+def test_the_token_pattern_prefilter_never_changes_what_patterns_match(checker: Checker) -> None:
+    """Patterns run only where every word they require is present; that skips most
+    sentences and must never skip a match. Compared with all patterns run everywhere."""
+    engine = checker._get_engine()
+    matchers = engine.matchers
+    sentences = [example for rule in checker.rules if rule.patterns
+                 for example in (*rule.examples.bad, *rule.examples.good)]
+    # And each sentence with its words shuffled into other orders, and cut in half.
+    sentences += [" ".join(reversed(s.split())) for s in sentences] + [s[: len(s) // 2] for s in sentences]
+    docs = [engine.nlp(s) for s in sentences]
+    every_rule = [r.id for r in checker.rules if r.patterns]
+    filtered = [matchers.find(doc, patterns=every_rule) for doc in docs]
+    saved = matchers.requirements
+    try:
+        matchers.requirements = {rule: [[] for _ in patterns] for rule, patterns in saved.items()}
+        unfiltered = [matchers.find(doc, patterns=every_rule) for doc in docs]
+    finally:
+        matchers.requirements = saved
+    assert filtered == unfiltered
+    assert sum(map(len, unfiltered)) > 20  # the sentences do hold pattern matches
