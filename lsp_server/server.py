@@ -29,6 +29,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
 
 from opsc_terms import __version__, get_checker
+from opsc_terms.cache import ensure_bytecode
 from opsc_terms.explain import rule_markdown
 
 from . import actions
@@ -585,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clientProcessId", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    ensure_bytecode()
     level = getattr(logging, args.log_level.upper())
     logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # pygls logs every message it sends at INFO: far too much unless asked for.

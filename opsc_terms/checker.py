@@ -7,6 +7,7 @@ Results are cached per block of text, so an editor re-checks only the blocks tha
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from bisect import bisect_left, bisect_right
@@ -14,12 +15,14 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import cache as caching
 from .config import Config
 from .findings import Edit, Finding, Fix, applicability
 from .lines import LineIndex, Span
-from .prefilter import Normaliser, Prefilter, keywords, lookup_table, stop_words
+from .prefilter import Keywords, Normaliser, Prefilter, keywords, lookup_table, stop_words
 from .rendering import Rendered, Slot, render
 from .ruleset import SEVERITY_RANK, Replacement, Rule, RulePack, Severity, load_builtin, load_language
 from .text import View, build_view, find_masks, quotation_spans, sentence_spans, split_blocks, window
@@ -72,8 +75,21 @@ class Checker:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
         language = self.config.language
-        self.pack: RulePack = (load_builtin(language) if not self.config.extend_rules
-                               else load_language(language, self.config.extend_rules))
+        # What was built from the same rule files, configuration and code is read back
+        # from the cache (see opsc_terms.cache): parsing the rules and deriving the
+        # prefilter's keywords from the lemma tables is most of a clean file's check.
+        self.data_key = _data_key(self.config)
+        self.pack: RulePack
+        found: Keywords
+        built = caching.load("checker", self.data_key) if self.data_key is not None else None
+        if not (isinstance(built, tuple) and len(built) == 2 and isinstance(built[0], RulePack)
+                and isinstance(built[1], Keywords)):
+            built = None
+        if built is not None:
+            self.pack, found = built
+        else:
+            self.pack = (load_builtin(language) if not self.config.extend_rules
+                         else load_language(language, self.config.extend_rules))
         if self.config.profile not in self.pack.language.profiles:
             known = ", ".join(sorted(self.pack.language.profiles))
             raise ValueError(f"unknown profile {self.config.profile!r} (known: {known})")
@@ -81,7 +97,10 @@ class Checker:
                                              if self.config.selects(r))
         self._severity = {r.id: self.config.severity_for(r, self.pack.severity_for(r, self.config.profile))
                           for r in self.rules}
-        found = keywords(self.rules, self.pack, self.normaliser(), stop_words(language))
+        if built is None:
+            found = keywords(self.rules, self.pack, self.normaliser(), stop_words(language))
+            if self.data_key is not None:
+                caching.store("checker", self.data_key, (self.pack, found))
         self.prefilter = Prefilter(found.all)
         # Keyword -> rules with patterns: a sentence runs only the patterns of rules whose
         # keyword it contains, because the token Matcher's cost grows with every pattern.
@@ -90,6 +109,7 @@ class Checker:
         self._cache: OrderedDict[tuple[str, tuple[Span, ...]], list[_Cached]] = OrderedDict()
         self._cache_chars = 0
         self._cache_lock = threading.Lock()
+        self._rules_by_id = {r.id: r for r in self.rules}
 
     # ---- public
 
@@ -132,6 +152,25 @@ class Checker:
                 else:
                     results[i] = []
                     self._store(keys[i], [])
+        store = caching.result_store() if pending and self.data_key is not None and caching.results_enabled() else None
+        digests: dict[int, str] = {}
+        if store is not None:
+            # Blocks checked by an earlier run come back from the result cache: when all
+            # do, spaCy is never loaded.
+            digests = {i: caching.key("results", self.data_key or "", *keys[i][0:1], repr(keys[i][1]))
+                       for i, _ in pending}
+            stored = store.get_many(list(digests.values()))
+            remaining = []
+            for i, block_hits in pending:
+                raw = stored.get(digests[i])
+                decoded = self._decode(raw) if raw is not None else None
+                if decoded is None:
+                    remaining.append((i, block_hits))
+                else:
+                    results[i] = decoded
+                    self._store(keys[i], decoded)
+            pending = remaining
+        fresh: list[tuple[str, bytes]] = []
         for first in range(0, len(pending), _BATCH):
             if deadline is not None and time.monotonic() > deadline:
                 raise CheckTimeout
@@ -142,6 +181,10 @@ class Checker:
             for (i, _), found in zip(part, found_all, strict=True):
                 results[i] = found
                 self._store(keys[i], found)
+                if store is not None:
+                    fresh.append((digests[i], _encode(found)))
+        if store is not None and fresh:
+            store.put_many(fresh)
         if not any(results.values()):
             return []
         lines = LineIndex(text)
@@ -176,6 +219,18 @@ class Checker:
             while self._cache_chars > _CACHE_CHARS and self._cache:
                 old, _ = self._cache.popitem(last=False)
                 self._cache_chars -= len(old[0])
+
+    def _decode(self, raw: bytes) -> list[_Cached] | None:
+        """A block's findings as the result cache holds them; None if they do not fit
+        these rules (a rule missing: the entry is not used)."""
+        try:
+            items = json.loads(raw)
+            return [_Cached(rule=self._rules_by_id[item[0]], severity=item[1], context=item[2], start=item[3],
+                            end=item[4], text=item[5], replacements=tuple(item[6]), fix=item[7], grammar=item[8],
+                            quoted=item[9], acronym=item[10], automatic=item[11], message=item[12])
+                    for item in items]
+        except (ValueError, KeyError, IndexError, TypeError):
+            return None
 
     def normaliser(self) -> Normaliser:
         """The normal form of words (see :class:`~opsc_terms.prefilter.Normaliser`), one
@@ -367,6 +422,32 @@ def _masks_per_block(blocks: Sequence[Span], masks: Sequence[Span]) -> list[tupl
         active = [m for m in active if m[1] > start]
         out.append(tuple((max(s, start) - start, min(e, end) - start) for s, e in active if s < end))
     return out
+
+
+def _encode(found: Sequence[_Cached]) -> bytes:
+    return json.dumps([[c.rule.id, c.severity, c.context, c.start, c.end, c.text, list(c.replacements), c.fix,
+                        c.grammar, c.quoted, c.acronym, c.automatic, c.message] for c in found],
+                      ensure_ascii=False).encode("utf-8")
+
+
+def _data_key(config: Config) -> str | None:
+    """The cache key of everything a Checker builds from: the rule files' bytes and the
+    settings that choose and grade rules. None when a rule file cannot be read (loading
+    it again reports why)."""
+    parts: list[str | bytes] = [config.language, config.profile, repr(config.select), repr(config.ignore),
+                                repr(config.severity), repr(config.allow)]
+    try:
+        from importlib import resources
+
+        folder = resources.files("opsc_terms.rules") / config.language
+        for item in sorted(folder.iterdir(), key=lambda i: i.name):
+            if item.name.endswith(".toml"):
+                parts += [item.name, item.read_bytes()]
+        for path in config.extend_rules:
+            parts += [str(path), Path(path).read_bytes()]
+    except (OSError, ValueError, TypeError, ModuleNotFoundError):
+        return None
+    return caching.key("checker", *parts)
 
 
 @cache

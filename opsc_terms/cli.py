@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import __version__, get_checker
+from . import cache as caching
 from .config import (
     Config,
     ConfigError,
@@ -110,12 +111,14 @@ def cli() -> None:
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--quiet", "-q", is_flag=True, help="Text output: no summary, no hints.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (see `opsc-terms clean`).")
 def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: bool, diff: bool, fail_on: str,
           exit_zero: bool, select: tuple[str, ...], ignore: tuple[str, ...], profile: str | None,
           config_file: Path | None, isolated: bool, jobs: int, baseline: Path | None, write_baseline: Path | None,
           annotate: Path | None, stdin_filename: str | None, force_exclude: bool, respect_gitignore: bool,
-          color: str, quiet: bool) -> None:
+          color: str, quiet: bool, no_cache: bool) -> None:
     """Check files, folders (recursively) or standard input ("-", or no path with piped input)."""
+    caching.use_results(not no_cache)
     if fix and diff:
         raise Fatal("--fix and --diff cannot be used together")
     if write_baseline and (fix or diff):
@@ -545,6 +548,12 @@ def rules(output_format: str, profile: str | None, config_file: Path | None, iso
                        f"{', '.join(r.profiles):<14}  {r.message}")
 
 
+@cli.command()
+def clean() -> None:
+    """Remove opsc-terms' cache: built rules, results and compiled modules."""
+    click.echo(f"Removed {_name(caching.clear())}")
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -554,6 +563,7 @@ def main() -> NoReturn:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
             reconfigure(errors="backslashreplace")  # curly quotes on a terminal that cannot show them
+    caching.ensure_bytecode()
     try:
         cli.main(prog_name="opsc-terms")
     except KeyboardInterrupt:
