@@ -24,9 +24,7 @@ import hashlib
 import importlib.util
 import os
 import pickle
-import shutil
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -53,6 +51,8 @@ def cache_dir() -> Path:
 
 def clear() -> Path:
     """Remove everything cached (``opsc-terms clean``); returns the folder that was removed."""
+    import shutil
+
     folder = cache_dir()
     shutil.rmtree(folder, ignore_errors=True)
     return folder
@@ -119,6 +119,8 @@ def load(kind: str, digest: str) -> Any | None:
 
 def store(kind: str, digest: str, value: Any) -> None:
     """Keep ``value`` under ``digest``; a failure to write is not an error (it is a cache)."""
+    import tempfile
+
     folder = cache_dir() / kind
     try:
         folder.mkdir(parents=True, exist_ok=True)

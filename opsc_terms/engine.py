@@ -10,20 +10,66 @@ few rules that need gaps or word classes to spaCy's token Matcher.
 
 from __future__ import annotations
 
+import importlib
 import itertools
-from collections.abc import Iterable, Sequence
+import sys
+import types
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER, NORM, ORTH, SPACY
-from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
 
-from .prefilter import Normaliser, lookup_data, lookup_table
-from .ruleset import LanguageData, PatternToken, Rule, parse_pattern
+def _import_spacy() -> None:
+    """Import spaCy without its command-line tools, when opsc-terms imports it first.
+
+    ``import spacy`` imports spaCy's whole command line (typer, weasel, the download and
+    project commands: a third of its import time) only to offer ``spacy.info``, which
+    opsc-terms never calls. While spaCy is imported, a placeholder stands in for that
+    module; afterwards ``spacy.info`` and ``spacy.cli`` import the real ones when first
+    used, so a program that uses them alongside opsc-terms still gets them.
+    """
+    if "spacy" in sys.modules:
+        return
+    placeholder = types.ModuleType("spacy.cli")
+    placeholder.__path__ = []
+    info_module = types.ModuleType("spacy.cli.info")
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        real: Callable[..., Any] = importlib.import_module("spacy.cli.info").info
+        return real(*args, **kwargs)
+
+    info_module.info = info  # type: ignore[attr-defined]
+    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = placeholder, info_module
+    try:
+        importlib.import_module("spacy")
+    finally:
+        for name, module in (("spacy.cli.info", info_module), ("spacy.cli", placeholder)):
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    package = sys.modules.get("spacy")
+    if package is not None and getattr(package, "cli", placeholder) is placeholder:
+        if hasattr(package, "cli"):
+            del package.cli
+
+        def submodule(name: str) -> Any:  # ``spacy.cli`` without importing it first
+            if name == "cli":
+                return importlib.import_module("spacy.cli")
+            raise AttributeError(f"module 'spacy' has no attribute {name!r}")
+
+        package.__getattr__ = submodule  # type: ignore[method-assign]
+
+
+_import_spacy()
+
+import spacy  # noqa: E402
+from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER, NORM, ORTH, SPACY  # noqa: E402
+from spacy.language import Language  # noqa: E402
+from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
+from spacy.tokens import Doc, Span  # noqa: E402
+
+from .prefilter import Normaliser, lookup_data, lookup_table  # noqa: E402
+from .ruleset import LanguageData, PatternToken, Rule, parse_pattern  # noqa: E402
 
 _AGES = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
          "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",

@@ -15,10 +15,7 @@ Nothing here imports spaCy.
 
 from __future__ import annotations
 
-import ast
-import gzip
 import importlib.util
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,6 +42,9 @@ def lookup_data(language: str, table: str) -> Mapping[str, Any]:
     Reading the package's gzipped JSON directly is several times faster than spaCy's
     Lookups, which hashes every key into its own table; spaCy's loader is the fallback.
     """
+    import gzip
+    import json
+
     try:
         import spacy_lookups_data
 
@@ -153,6 +153,8 @@ def stop_words(language: str) -> frozenset[str]:
     because importing the module would import all of spaCy, which a scan of clean text
     must never do. Empty when the file cannot be found or read.
     """
+    import ast
+
     try:
         spec = importlib.util.find_spec("spacy")
         locations = spec.submodule_search_locations if spec is not None else None
