@@ -12,9 +12,10 @@ import threading
 import time
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,15 +26,16 @@ from .lines import LineIndex, Span
 from .prefilter import Keywords, Normaliser, Prefilter, keywords, lookup_table, stop_words
 from .rendering import Rendered, Slot, render
 from .ruleset import SEVERITY_RANK, Replacement, Rule, RulePack, Severity, load_builtin, load_language
-from .text import View, build_view, find_masks, quotation_spans, sentence_spans, split_blocks, window
+from .text import View, build_view, find_masks, iter_blocks, quotation_spans, sentence_spans, split_blocks, window
 
 if TYPE_CHECKING:
     from .context import ContextModel, Occurrence
     from .engine import Matchers, RawMatch
 
-# Enough for several long documents open in an editor; a batch run over a huge file
-# simply cycles through it.
-_CACHE_CHARS = 16_000_000
+# Blocks that reached the engine are cached, up to this many characters: enough for the
+# sections an editor re-checks and for the passes of --fix over a long document, while a
+# batch run over a huge file simply cycles through it.
+_CACHE_CHARS = 2_000_000
 # Blocks handed to spaCy at a time: between two batches a check looks at its deadline and
 # lets a check of another document (on another thread) take its turn.
 _BATCH = 32
@@ -125,20 +127,54 @@ class Checker:
         :func:`time.monotonic` time), :class:`CheckTimeout` is raised.
         """
         regions = [(0, len(text))] if regions is None else regions
-        blocks = sorted(b for r in regions for b in split_blocks(text, r[0], r[1]))
-        keys: list[tuple[str, tuple[Span, ...]]] = []
-        results: dict[int, list[_Cached]] = {}
+        sorted_masks = sorted(masks)
+        sweep = _MaskSweep(sorted_masks)
+        lines: LineIndex | None = None
+        findings: list[Finding] = []
+        # Block by block, a batch at a time: nothing held for the whole text but the
+        # findings, so a large file costs memory for its findings, not for its blocks.
+        for batch in _batches(_blocks(text, regions)):
+            found_per_block = self._check_blocks(text, batch, [sweep.inside(b) for b in batch], deadline)
+            for block, found in zip(batch, found_per_block, strict=True):
+                if not found:
+                    continue
+                if lines is None:
+                    lines = LineIndex(text)
+                for c in found:
+                    start, end = block[0] + c.start, block[0] + c.end
+                    line, column = lines.position(start)
+                    end_line, end_column = lines.position(end)
+                    fix = None
+                    if c.fix is not None:
+                        level, note = applicability(
+                            context=c.context, grammar=c.grammar, quoted=c.quoted, acronym=c.acronym,
+                            automatic=c.automatic, advice=c.rule.advice,
+                            crosses_markup=_crosses(sorted_masks, start, end), writable=writable)
+                        fix = Fix(c.fix, level, (Edit(start, end, c.fix),), note)
+                    findings.append(Finding(
+                        rule=c.rule.id, severity=c.severity, message=c.message, start=start, end=end,
+                        line=line, column=column, end_line=end_line, end_column=end_column, text=c.text,
+                        replacements=c.replacements, fix=fix, sources=c.rule.sources, family=c.rule.family,
+                        category=c.rule.category, context=c.context, path=path))
+        return findings
+
+    def _check_blocks(self, text: str, blocks: Sequence[Span], block_masks: Sequence[tuple[Span, ...]],
+                      deadline: float | None) -> list[list[_Cached]]:
+        """The findings of each block, relative to its start: from the cache, from the
+        result cache, or from the engine for blocks the prefilter lets through."""
+        results: list[list[_Cached] | None] = [None] * len(blocks)
+        keys: list[tuple[str, tuple[Span, ...]] | None] = [None] * len(blocks)
         uncached: list[int] = []
         with self._cache_lock:
-            for i, (block, block_masks) in enumerate(zip(blocks, _masks_per_block(blocks, masks), strict=True)):
-                key = (text[block[0]:block[1]], block_masks)
-                keys.append(key)
-                cached = self._cache.get(key)
-                if cached is None:
-                    uncached.append(i)
-                else:
-                    self._cache.move_to_end(key)
-                    results[i] = cached
+            for i, (block, masks) in enumerate(zip(blocks, block_masks, strict=True)):
+                if self._cache:
+                    key = keys[i] = (text[block[0]:block[1]], masks)
+                    cached = self._cache.get(key)
+                    if cached is not None:
+                        self._cache.move_to_end(key)
+                        results[i] = cached
+                        continue
+                uncached.append(i)
         # Consecutive uncached blocks are scanned in one pass: a first check is one scan of
         # the text, and an edit in an editor scans only the block that changed.
         pending: list[tuple[int, list[tuple[int, str]]]] = []
@@ -149,15 +185,16 @@ class Checker:
                 lo, hi = bisect_left(positions, blocks[i][0]), bisect_left(positions, blocks[i][1])
                 if lo < hi:
                     pending.append((i, hits[lo:hi]))
+                    if keys[i] is None:
+                        keys[i] = (text[blocks[i][0]:blocks[i][1]], block_masks[i])
                 else:
-                    results[i] = []
-                    self._store(keys[i], [])
+                    results[i] = []  # no candidate word: nothing to find (and nothing worth caching)
         store = caching.result_store() if pending and self.data_key is not None and caching.results_enabled() else None
         digests: dict[int, str] = {}
         if store is not None:
             # Blocks checked by an earlier run come back from the result cache: when all
             # do, spaCy is never loaded.
-            digests = {i: caching.key("results", self.data_key or "", *keys[i][0:1], repr(keys[i][1]))
+            digests = {i: caching.key("results", self.data_key or "", _key(keys[i])[0], repr(_key(keys[i])[1]))
                        for i, _ in pending}
             stored = store.get_many(list(digests.values()))
             remaining = []
@@ -168,46 +205,24 @@ class Checker:
                     remaining.append((i, block_hits))
                 else:
                     results[i] = decoded
-                    self._store(keys[i], decoded)
+                    self._store(_key(keys[i]), decoded)
             pending = remaining
         fresh: list[tuple[str, bytes]] = []
         for first in range(0, len(pending), _BATCH):
             if deadline is not None and time.monotonic() > deadline:
                 raise CheckTimeout
             part = pending[first:first + _BATCH]
-            batch = [(blocks[i], keys[i][1], block_hits) for i, block_hits in part]
+            batch = [(blocks[i], block_masks[i], block_hits) for i, block_hits in part]
             with ENGINE_LOCK:
                 found_all = self._get_engine().run(text, batch)
             for (i, _), found in zip(part, found_all, strict=True):
                 results[i] = found
-                self._store(keys[i], found)
+                self._store(_key(keys[i]), found)
                 if store is not None:
                     fresh.append((digests[i], _encode(found)))
         if store is not None and fresh:
             store.put_many(fresh)
-        if not any(results.values()):
-            return []
-        lines = LineIndex(text)
-        sorted_masks = sorted(masks)
-        findings: list[Finding] = []
-        for i, block in enumerate(blocks):
-            for c in results[i]:
-                start, end = block[0] + c.start, block[0] + c.end
-                line, column = lines.position(start)
-                end_line, end_column = lines.position(end)
-                fix = None
-                if c.fix is not None:
-                    level, note = applicability(
-                        context=c.context, grammar=c.grammar, quoted=c.quoted, acronym=c.acronym,
-                        automatic=c.automatic, advice=c.rule.advice,
-                        crosses_markup=_crosses(sorted_masks, start, end), writable=writable)
-                    fix = Fix(c.fix, level, (Edit(start, end, c.fix),), note)
-                findings.append(Finding(
-                    rule=c.rule.id, severity=c.severity, message=c.message, start=start, end=end,
-                    line=line, column=column, end_line=end_line, end_column=end_column, text=c.text,
-                    replacements=c.replacements, fix=fix, sources=c.rule.sources, family=c.rule.family,
-                    category=c.rule.category, context=c.context, path=path))
-        return findings
+        return [r if r is not None else [] for r in results]
 
     def _store(self, key: tuple[str, tuple[Span, ...]], found: list[_Cached]) -> None:
         """Remember a block's findings; the cache is bounded by the characters it holds."""
@@ -269,9 +284,16 @@ class _Engine:
             blocks: Sequence[tuple[Span, tuple[Span, ...], list[tuple[int, str]]]]) -> list[list[_Cached]]:
         """Findings per block, relative to the block's start.
 
-        Every judgement is local to a sentence, so only the sentences that hold a keyword
-        are normalised and tokenised: in dense text that is a small part of each block.
+        spaCy's vocabulary keeps every word it has seen; in a memory zone the words of
+        these blocks are forgotten again once their findings (plain data) are out, so a
+        long run or a long-lived server does not grow with the vocabulary of its text.
         """
+        return self._run(text, blocks)
+
+    def _run(self, text: str,
+             blocks: Sequence[tuple[Span, tuple[Span, ...], list[tuple[int, str]]]]) -> list[list[_Cached]]:
+        """Every judgement is local to a sentence, so only the sentences that hold a keyword
+        are normalised and tokenised: in dense text that is a small part of each block."""
         from .context import judge
 
         pattern_rules = self.checker.pattern_rules
@@ -405,23 +427,55 @@ def _runs(indices: Sequence[int]) -> Iterable[list[int]]:
         yield run
 
 
-def _masks_per_block(blocks: Sequence[Span], masks: Sequence[Span]) -> list[tuple[Span, ...]]:
-    """The masks inside each block (sorted blocks), relative to the block's start.
+class _MaskSweep:
+    """The masks inside each block, relative to the block's start, for blocks given in order.
 
     One sweep over the sorted masks: a long Markdown document has thousands of blocks and
     thousands of masks, and testing every pair cost more than checking the text.
     """
-    ordered = sorted(masks)
-    out: list[tuple[Span, ...]] = []
-    active: list[Span] = []
-    next_mask = 0
-    for start, end in blocks:
-        while next_mask < len(ordered) and ordered[next_mask][0] < end:
-            active.append(ordered[next_mask])
-            next_mask += 1
-        active = [m for m in active if m[1] > start]
-        out.append(tuple((max(s, start) - start, min(e, end) - start) for s, e in active if s < end))
-    return out
+
+    def __init__(self, ordered: Sequence[Span]) -> None:
+        self.ordered = ordered
+        self.next = 0
+        self.active: list[Span] = []
+
+    def inside(self, block: Span) -> tuple[Span, ...]:
+        start, end = block
+        ordered = self.ordered
+        while self.next < len(ordered) and ordered[self.next][0] < end:
+            self.active.append(ordered[self.next])
+            self.next += 1
+        self.active = [m for m in self.active if m[1] > start]
+        return tuple((max(s, start) - start, min(e, end) - start) for s, e in self.active if s < end)
+
+
+def _blocks(text: str, regions: Sequence[Span]) -> Iterator[Span]:
+    """The blocks of every region, in order of position."""
+    ordered = sorted(regions)
+    if all(a[1] <= b[0] for a, b in pairwise(ordered)):
+        for start, end in ordered:
+            yield from iter_blocks(text, start, end)
+    else:  # regions that overlap (no reader makes them): their blocks, sorted
+        yield from sorted(b for r in ordered for b in split_blocks(text, r[0], r[1]))
+
+
+def _batches(blocks: Iterable[Span], chars: int = 1 << 16) -> Iterator[list[Span]]:
+    """Blocks in groups of about ``chars`` characters."""
+    batch: list[Span] = []
+    size = 0
+    for block in blocks:
+        batch.append(block)
+        size += block[1] - block[0]
+        if size >= chars:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _key(key: tuple[str, tuple[Span, ...]] | None) -> tuple[str, tuple[Span, ...]]:
+    assert key is not None  # set for every block that reaches the engine
+    return key
 
 
 def _encode(found: Sequence[_Cached]) -> bytes:

@@ -90,7 +90,9 @@ class Normaliser:
         self._variants = variants
         self._language = language
         self._inverse: dict[str, set[str]] | None = None
-        self.__call__ = lru_cache(maxsize=None)(self._norm)  # type: ignore[method-assign]
+        # Bounded: spaCy keeps each word's normal form in its vocabulary anyway; this only
+        # spares the rule data and the prefilter from computing one twice.
+        self.__call__ = lru_cache(maxsize=1 << 16)(self._norm)  # type: ignore[method-assign]
 
     def __call__(self, text: str) -> str:  # replaced per instance by the cached version
         return self._norm(text)

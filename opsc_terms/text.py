@@ -199,17 +199,20 @@ def split_blocks(source: str, start: int = 0, end: int | None = None) -> list[Sp
     sentences, even inside treaty titles, and a title cut in two is no longer a title.
     Very long blocks are cut at a line break so no single spaCy document grows unbounded.
     """
+    return list(iter_blocks(source, start, end))
+
+
+def iter_blocks(source: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
+    """The blocks of :func:`split_blocks`, one at a time."""
     end = len(source) if end is None else end
-    blocks: list[Span] = []
     block_start = start
     for m in _BLANK_LINE_RE.finditer(source, start, end):
         before = source[max(block_start, m.start() - 200):m.start()]
         last_line = before.rsplit("\n", 1)[-1]
         if _ENDS_SENTENCE_RE.search(before) or _looks_like_heading(last_line, source, m.start()):
-            _append_block(blocks, source, block_start, m.start())
+            yield from _cut_block(source, block_start, m.start())
             block_start = m.end()
-    _append_block(blocks, source, block_start, end)
-    return blocks
+    yield from _cut_block(source, block_start, end)
 
 
 def _looks_like_heading(line: str, source: str, pos: int) -> bool:
@@ -222,17 +225,17 @@ def _looks_like_heading(line: str, source: str, pos: int) -> bool:
     return preceded_by_blank and not stripped.endswith((",", " and", " of", " the", " on", " to", "-"))
 
 
-def _append_block(blocks: list[Span], source: str, start: int, end: int) -> None:
+def _cut_block(source: str, start: int, end: int) -> Iterator[Span]:
     while end - start > MAX_BLOCK:
         cut = source.rfind("\n", start + MAX_BLOCK // 2, start + MAX_BLOCK)
         if cut == -1:
             cut = source.rfind(" ", start + MAX_BLOCK // 2, start + MAX_BLOCK)
         if cut == -1:
             cut = start + MAX_BLOCK
-        blocks.append((start, cut))
+        yield start, cut
         start = cut
     if source[start:end].strip():
-        blocks.append((start, end))
+        yield start, end
 
 
 # --------------------------------------------------------------------------- quotations
