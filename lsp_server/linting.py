@@ -172,13 +172,28 @@ _Pieces = tuple[int, int, str, str, str]
 
 
 def _diagnostic_pieces(finding: Finding, checker: Checker, positions: PositionMap) -> _Pieces:
-    raw = _CONVERTER.unstructure(to_diagnostic(finding, checker, positions))
-    span = raw.pop("range")
-    start, end = span["start"], span["end"]
-    rest = json.dumps(raw)
-    return (start["line"], end["line"], '{"range": {"start": {"line": ',
-            f', "character": {start["character"]}}}, "end": {{"line": ',
-            f', "character": {end["character"]}}}}}, {rest[1:]}')
+    span = positions.range(finding.start, finding.end)
+    key = (id(checker), finding.rule, finding.severity, finding.context, finding.message, finding.text,
+           finding.replacements, finding.fix.text if finding.fix else None,
+           finding.fix.applicability if finding.fix else None, finding.fix.note if finding.fix else None,
+           tuple((e.start - finding.start, e.end - finding.start, e.text) for e in finding.fix.edits)
+           if finding.fix else ())
+    rest = _BODIES.get(key)
+    if rest is None:
+        # Everything but the range is the same wherever the words stand: serialised once.
+        raw = _CONVERTER.unstructure(to_diagnostic(finding, checker, positions))
+        del raw["range"]
+        rest = json.dumps(raw)[1:]
+        if len(_BODIES) > 50_000:
+            _BODIES.clear()
+        _BODIES[key] = rest
+    return (span.start.line, span.end.line, '{"range": {"start": {"line": ',
+            f', "character": {span.start.character}}}, "end": {{"line": ',
+            f', "character": {span.end.character}}}}}, {rest}')
+
+
+# The serialised diagnostic of each distinct finding (apart from where it stands).
+_BODIES: dict[tuple[Any, ...], str] = {}
 
 
 def _render(pieces: _Pieces, first_line: int) -> str:

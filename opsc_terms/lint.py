@@ -273,12 +273,12 @@ class DocumentLint:
     """
 
     def __init__(self, fmt: str, checker: Checker, *, path: str | None = None, min_size: int = 16_384,
-                 spread: int = sections.SPREAD) -> None:
+                 section_size: int = sections.SECTION) -> None:
         self.format = documents.get_format(fmt)
         self.checker = checker
         self.path = path
         self.min_size = min_size  # shorter documents are read whole: it is as fast
-        self.spread = spread  # about one safe place in this many is a cut (see opsc_terms.sections)
+        self.section_size = section_size  # characters a section grows to before it is cut
         self._text: str | None = None
         self._sections: list[Section] = []
         self._lengths: list[int] = []
@@ -295,7 +295,7 @@ class DocumentLint:
         """
         if self._result is not None and text == self._text:
             return self._result
-        cutter = sections.cutter(self.format.name, text, self.spread) if len(text) >= self.min_size else None
+        cutter = sections.cutter(self.format.name, text, self.section_size) if len(text) >= self.min_size else None
         if cutter is None:
             self._whole(text, deadline)
         elif self._text is None or self._settled:
@@ -337,15 +337,23 @@ class DocumentLint:
                 break
             # The old cut is no longer one (a code fence opened above it, say): take in more.
             last, step = min(len(starts), last + step), step * 2
-        self._replace(text, first, last, [starts[first], *cuts, end], deadline)
+        # Sections the change did not touch keep what was found in them.
+        unchanged = {old[a:b]: section for (a, b), section in zip(
+            pairwise([*starts[first:last], starts[last] if last < len(starts) else len(old)]),
+            self._sections[first:last], strict=True) if b <= prefix}
+        self._replace(text, first, last, [starts[first], *cuts, end], deadline, unchanged)
 
-    def _replace(self, text: str, first: int, last: int, bounds: Sequence[int], deadline: float | None) -> None:
-        """Sections ``first:last`` become the sections between ``bounds``; nothing changes
-        if the deadline passes meanwhile."""
+    def _replace(self, text: str, first: int, last: int, bounds: Sequence[int], deadline: float | None,
+                 unchanged: dict[str, Section] | None = None) -> None:
+        """Sections ``first:last`` become the sections between ``bounds`` (read again,
+        unless ``unchanged`` has one with the same text); nothing changes if the deadline
+        passes meanwhile."""
         fresh = []
         for start, end in pairwise(bounds):
             _check_deadline(deadline)
-            fresh.append(self._section(text[start:end], deadline))
+            piece = text[start:end]
+            kept = unchanged.get(piece) if unchanged else None
+            fresh.append(kept if kept is not None else self._section(piece, deadline))
         self._sections[first:last] = fresh
         self._lengths[first:last] = [s.length for s in fresh]
         self._settled = False

@@ -9,32 +9,28 @@ cut is *safe* where nothing that the reader or the checker sees can run across i
   line ends a sentence (the checker's blocks end there too) and neither neighbouring line
   is a suppression comment;
 - Markdown: before a line at the left margin that follows a blank line and starts a new
-  top-level block, as the Markdown parser itself decides (so a fenced code block or a
-  raw HTML block that runs over blank lines is never cut), in a document without link
-  reference definitions (which apply to the whole document);
+  top-level block or an item of a top-level list, as the Markdown parser itself decides
+  (so a fenced code block or a raw HTML block that runs over blank lines is never cut),
+  in a document without link reference definitions (which apply to the whole document);
 - other formats (HTML, LaTeX, reStructuredText, Word): no cut is known to be safe; they
   are read whole.
 
-Of the safe places, a cut is taken where a hash of the line that follows says so, as in
-content-defined chunking: the cuts depend only on the text around them, so an edit moves
-no cut outside the sections it touches and the sections after it line up again at once.
-Nothing here imports spaCy or the checker.
+Any safe places will do; of them a cut is taken at the first one after a section has
+grown to a few thousand characters, so an edit re-reads a paragraph or a few, not a whole
+chapter. Nothing here imports spaCy or the checker.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Callable
 from typing import Any
 
 from .text import BLOCK_END_CHARS
 
-# A safe place becomes a cut when the hash of its line is 0 modulo this: about one cut
-# in SPREAD places, i.e. a few paragraphs per section. Fewer, larger sections cost more
-# per edit; more, smaller ones cost more per check of the whole document.
-SPREAD = 4
-_HEAD = 32  # characters of the next line that decide whether a safe place is a cut
+# A section is cut at the first safe place after it has this many characters: larger
+# sections cost more per edit, smaller ones more per check of the whole document.
+SECTION = 2048
 
 
 # --------------------------------------------------------------------------- plain text
@@ -47,16 +43,10 @@ _TEXT_PLACE_RE = re.compile("(?<=[" + re.escape(BLOCK_END_CHARS) + r"])[ \t\r]*\
 _DIRECTIVE_MARK = "opsc-terms:"
 
 
-def _text_cuts(text: str, start: int, end: int, spread: int) -> list[int]:
-    """Cuts in ``text[start:end]`` for plain text; ``start`` is a cut (or the start of the text)."""
-    cuts = []
-    for m in _TEXT_PLACE_RE.finditer(text, start, end):
-        cut = m.end()
-        if cut >= end or not _is_head(text, cut, spread):
-            continue
-        if _text_place_ok(text, m.start(), cut):
-            cuts.append(cut)
-    return cuts
+def _text_places(text: str, start: int, end: int) -> list[int]:
+    """Safe places in ``text[start:end]`` for plain text."""
+    return [m.end() for m in _TEXT_PLACE_RE.finditer(text, start, end)
+            if m.end() < end and _text_place_ok(text, m.start(), m.end())]
 
 
 def _text_place_ok(text: str, blank_start: int, cut: int) -> bool:
@@ -69,9 +59,9 @@ def _text_place_ok(text: str, blank_start: int, cut: int) -> bool:
     return _DIRECTIVE_MARK not in text[cut:len(text) if line_end == -1 else line_end]
 
 
-def _text_is_cut(text: str, pos: int, spread: int) -> bool:
-    """Is ``pos`` a cut of plain text (the same test as :func:`_text_cuts`, at one place)?"""
-    if not 0 < pos < len(text) or not _is_head(text, pos, spread) or text[pos].isspace():
+def _text_is_place(text: str, pos: int) -> bool:
+    """Is ``pos`` a safe place in plain text (the test of :func:`_text_places`, at one place)?"""
+    if not 0 < pos < len(text) or text[pos].isspace():
         return False
     run = pos
     while run > 0 and text[run - 1] in " \t\r\n":
@@ -93,7 +83,7 @@ def _markdown_whole(text: str) -> bool:
     """Documents whose parts depend on the whole: link reference definitions apply to
     every part ("]:" is looked for anywhere, which is more than enough), and a lone
     carriage return is a line break the line-based scan below does not follow."""
-    return "]:" in text or _LONE_CR_RE.search(text) is not None
+    return "]:" in text or ("\r" in text and _LONE_CR_RE.search(text) is not None)
 
 
 def _front_matter_end(text: str) -> int:
@@ -124,12 +114,17 @@ def _block_starts(text: str, start: int, end: int, front_matter: int) -> set[int
     piece = piece.replace("\r\n", "\n")
     # Block rules only (no inline parsing): enough to see where blocks start and end.
     tokens = md.block.parse(piece, md, {}, [])
-    return {t.map[0] for t in tokens if t.level == 0 and t.map is not None and t.nesting >= 0}
+    # A top-level block, or an item of a top-level list: an item's content is read the
+    # same in a list of its own (numbered paragraphs, as in reports and bills, make one
+    # long list that would otherwise never be cut).
+    return {t.map[0] for t in tokens if t.map is not None and (
+        (t.level == 0 and t.nesting >= 0) or (t.level == 1 and t.type == "list_item_open"))}
 
 
-def _markdown_cuts(text: str, start: int, end: int, spread: int) -> list[int] | None:
-    """Cuts in ``text[start:end]`` for Markdown, ``start`` being a cut; None if ``end``
-    itself is not a place where the parser starts a block (something runs across it)."""
+def _markdown_places(text: str, start: int, end: int) -> list[int] | None:
+    """Safe places in ``text[start:end]`` for Markdown, ``start`` being a cut; None if
+    ``end`` itself is not a place where the parser starts a block (something runs across
+    it)."""
     front_matter = _front_matter_end(text) if start == 0 else 0
     floor = max(start, front_matter)
     if end < len(text) and end <= floor:
@@ -147,20 +142,15 @@ def _markdown_cuts(text: str, start: int, end: int, spread: int) -> list[int] | 
         pos = place
         lines.append(line)
     if end < len(text) and (end not in places or lines[places.index(end)] not in starts
-                            or not _is_head(text, end, spread)):
+                            or _looks_like_front_matter(text, end)):
         return None
     return [p for p, n in zip(places, lines, strict=True)
-            if floor < p < end and n in starts and _is_head(text, p, spread)]
+            if floor < p < end and n in starts and not _looks_like_front_matter(text, p)]
 
 
-def _is_head(text: str, pos: int, spread: int) -> bool:
-    """Is the line at ``pos`` one a section may start with? Never a line that reads as
-    front matter on its own (``---``, ``+++``); otherwise as the hash of the line decides."""
-    head = text[pos:pos + _HEAD]
-    if head.startswith(("---", "+++")):
-        return False
-    line = head.split("\n", 1)[0]
-    return zlib.crc32(line.encode("utf-8", "surrogatepass")) % spread == 0
+def _looks_like_front_matter(text: str, pos: int) -> bool:
+    """A section never starts with ``---`` or ``+++``: read alone, it would open front matter."""
+    return text.startswith(("---", "+++"), pos)
 
 
 # --------------------------------------------------------------------------- by format
@@ -168,20 +158,37 @@ def _is_head(text: str, pos: int, spread: int) -> bool:
 Cutter = Callable[[str, int, int], "list[int] | None"]
 
 
-def cutter(fmt: str, text: str, spread: int = SPREAD) -> Cutter | None:
+def cutter(fmt: str, text: str, size: int = SECTION) -> Cutter | None:
     """The function that finds cuts in a document of format ``fmt``, or None when the
     document must be read whole.
 
     A cutter takes ``(text, start, end)`` where ``start`` is a cut (or 0) and returns the
     cuts strictly between them, or None when ``end`` (unless it is the end of the text)
-    is not itself a cut in the current text. About one safe place in ``spread`` is a cut.
+    is not itself a safe place in the current text. A cut is taken at the first safe
+    place at least ``size`` characters after the previous one (``size`` 0: at every one).
     """
+    places: Callable[[str, int, int], list[int] | None]
     if fmt == "text":
-        def text_cutter(t: str, start: int, end: int) -> list[int] | None:
-            if end < len(t) and not _text_is_cut(t, end, spread):
+        def text_places(t: str, start: int, end: int) -> list[int] | None:
+            if end < len(t) and not _text_is_place(t, end):
                 return None
-            return _text_cuts(t, start, end, spread)
-        return text_cutter
-    if fmt == "markdown" and not _markdown_whole(text):
-        return lambda t, start, end: _markdown_cuts(t, start, end, spread)
-    return None
+            return _text_places(t, start, end)
+        places = text_places
+    elif fmt == "markdown" and not _markdown_whole(text):
+        places = _markdown_places
+    else:
+        return None
+
+    def cuts(t: str, start: int, end: int) -> list[int] | None:
+        found = places(t, start, end)
+        if found is None:
+            return None
+        chosen: list[int] = []
+        last = start
+        for place in found:
+            if place - last >= size:
+                chosen.append(place)
+                last = place
+        return chosen
+
+    return cuts
