@@ -69,10 +69,25 @@ def lookup_table(language: str) -> Mapping[str, str]:
 
 @cache
 def noun_rules(language: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
-    """The rule lemmatizer's suffix rules for nouns (("ies", "y"), ...) and its list of
-    known nouns, from spacy-lookups-data; empty for a language without them."""
+    """The rule lemmatizer's suffix rules for nouns (("ies", "y"), ...) and the words they
+    may lead to: the known nouns of spacy-lookups-data and every word of the language's
+    shipped rules (so the rules' own words always have their plurals); empty for a
+    language without suffix rules."""
     rules = lookup_data(language, "lemma_rules").get("noun") or ()
-    nouns = lookup_data(language, "lemma_index").get("noun") or () if rules else ()
+    if not rules:
+        return (), frozenset()
+    nouns = set(lookup_data(language, "lemma_index").get("noun") or ())
+    from .ruleset import RuleLoadError, load_builtin
+
+    try:
+        rules_of_language = load_builtin(language).rules
+    except RuleLoadError:
+        rules_of_language = ()
+    for rule in rules_of_language:
+        for phrase in (*rule.terms, *rule.exceptions):
+            nouns.update(w.lower() for w in _words(phrase))
+        nouns.update(w.lower() for pattern in rule.patterns for token in parse_pattern(pattern)
+                     if token.kind in ("words", "exact") for w in token.values)
     return tuple((str(old), str(new)) for old, new in rules), frozenset(nouns)
 
 

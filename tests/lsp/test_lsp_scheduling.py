@@ -16,11 +16,11 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig
 
 SENTENCE = "Police rescued three child prostitutes.\n"
-# Documents that took minutes to read: thousands of unclosed comments, and braces
-# nested ten thousand deep.
+# Documents that took minutes to read with the first readers: 150,000 unclosed comments,
+# and braces nested 15,000 deep.
 PATHOLOGICAL = [
-    ("page.html", "html", "<!--" * 100_000 + "\n" + SENTENCE),
-    ("paper.tex", "latex", "\\textbf{" * 10_000 + SENTENCE),
+    ("page.html", "html", "<!--" * 150_000 + "\n" + SENTENCE),
+    ("paper.tex", "latex", "\\textbf{" * 15_000 + SENTENCE),
 ]
 # A long document whose check is real work: every paragraph differs, so none is cached.
 DENSE = "\n\n".join(f"Paragraph {i}: the police rescued {i} child prostitutes in the raid." for i in range(20_000))
@@ -50,9 +50,9 @@ async def test_a_pathological_document_does_not_hold_up_a_normal_one(impatient: 
     start = time.monotonic()
     normal = editor.open(tmp_path / "news.txt", SENTENCE)
     assert [d.code for d in await editor.diagnostics(normal)] == ["child-prostitute"]
-    # Behind the pathological documents, this took minutes; beside them, about as long
-    # as loading spaCy. The bound is far from both.
-    assert time.monotonic() - start < 20
+    # Behind the pathological documents, this took minutes; beside them, a few seconds
+    # (loading spaCy, sharing the processor with them). The bound is far from both.
+    assert time.monotonic() - start < 45
     # The server still answers while those documents are being read.
     edited = editor.open(tmp_path / "other.md", SENTENCE, language="markdown")
     assert [d.code for d in await editor.diagnostics(edited)] == ["child-prostitute"]
