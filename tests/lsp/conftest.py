@@ -95,6 +95,20 @@ def own_editor(lsp_client: TestClient) -> Editor:
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client))
+async def vscode_client(lsp_client: TestClient) -> AsyncIterator[None]:
+    lsp_client.client_name = "visual-studio-code"
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def own_vscode_editor(vscode_client: TestClient) -> Editor:
+    """A server of this test's own, for one client: what the test exercises does not
+    depend on the client's capabilities."""
+    return Editor(vscode_client)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client))
 async def pull_client(lsp_client: TestClient) -> AsyncIterator[None]:
     lsp_client.client_name = "vscode-pull"
     yield
