@@ -10,6 +10,7 @@ when a file needs them, so a clean file is checked in the time Python takes to s
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -566,16 +567,35 @@ def main() -> NoReturn:
     caching.ensure_bytecode()
     try:
         cli.main(prog_name="opsc-terms")
+    except SystemExit as exc:
+        _exit(exc.code)
     except KeyboardInterrupt:
         click.echo("opsc-terms: interrupted", err=True)
-        sys.exit(130)
+        _exit(130)
     except Exception as exc:  # a bug: say so in one line; OPSC_TERMS_DEBUG=1 shows the traceback
         if os.environ.get("OPSC_TERMS_DEBUG"):
             raise
         click.echo(f"opsc-terms: internal error: {type(exc).__name__}: {exc} "
                    "(set OPSC_TERMS_DEBUG=1 for details, and please report it)", err=True)
-        sys.exit(2)
-    sys.exit(0)
+        _exit(2)
+    _exit(0)
+
+
+def _exit(code: object) -> NoReturn:
+    """End the process without tearing the interpreter down: freeing spaCy's objects one by
+    one takes longer than checking a short text, and the work is done. Output is flushed
+    first; everything the command writes to files is complete by now."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message")
+        click.echo(str(code), err=True)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more can be said
+            stream.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":
