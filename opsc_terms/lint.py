@@ -41,14 +41,16 @@ class LintedDocument:
 
 
 def lint_document(source: str | bytes, fmt: str = "text", config: Config | None = None, *,
-                  path: str | None = None, checker: Checker | None = None) -> LintedDocument:
+                  path: str | None = None, checker: Checker | None = None,
+                  deadline: float | None = None) -> LintedDocument:
     """Check one document.
 
     ``source`` is the text (or, for Word documents, the file's bytes; bytes of a text
     format are decoded as UTF-8/16/32). ``fmt`` is a format name (see
     :data:`opsc_terms.documents.FORMATS`); ``config`` chooses the rules unless a
     ``checker`` built for it is given. Raises :class:`~opsc_terms.documents.DocumentError`
-    for a document that cannot be read.
+    for a document that cannot be read, and :class:`~opsc_terms.checker.CheckTimeout`
+    past ``deadline`` (a :func:`time.monotonic` time).
     """
     if checker is None:
         from . import get_checker
@@ -57,7 +59,7 @@ def lint_document(source: str | bytes, fmt: str = "text", config: Config | None 
     form = documents.get_format(fmt)
     prose = documents.read(source, form.name)
     findings = checker.check(prose.text, regions=prose.regions, masks=prose.masks, path=path,
-                             writable=form.writable)
+                             writable=form.writable, deadline=deadline)
     findings = apply_directives(findings, prose)
     if prose.adornments:
         findings = [_with_adornments(f, prose) for f in findings]
@@ -312,7 +314,7 @@ class DocumentLint:
 
     def _whole(self, text: str, deadline: float | None) -> None:
         _check_deadline(deadline)
-        linted = lint_document(text, self.format.name, checker=self.checker)
+        linted = lint_document(text, self.format.name, checker=self.checker, deadline=deadline)
         self._sections = [Section(len(text), _breaks(text), linted.findings)]
         self._lengths = [len(text)]
         self._settled = True

@@ -9,6 +9,8 @@ compare every version with :func:`~opsc_terms.lint.lint_document` on the same te
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -171,3 +173,12 @@ def test_an_edit_at_the_start_of_a_section_can_join_it_to_the_block_above() -> N
     assert len(linted.update(text).sections) == 3
     start = text.index("Paragraph one")
     assert_same(linted, text[:start] + "  ```\n" + text[start:], "markdown")
+
+
+def test_a_document_read_whole_is_time_boxed_too() -> None:
+    text = "".join(f"<p>Paragraph {i}: the police found {i} child prostitutes.</p>\n\n" for i in range(3000))
+    linted = DocumentLint("html", get_checker())
+    with pytest.raises(CheckTimeout):
+        linted.update(text, deadline=time.monotonic() + 0.01)
+    assert linted.update("<p>child prostitutes</p>").findings == lint_document(
+        "<p>child prostitutes</p>", "html", checker=linted.checker).findings
