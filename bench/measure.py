@@ -53,7 +53,7 @@ def main() -> None:
         count = len(findings)
         hard = sum(1 for f in findings if f.severity != "info")
     elif tool in ("regex", "regex-trie"):
-        from opsc_terms.text import trie_pattern
+        from opsc_terms.prefilter import trie_pattern
 
         terms = [re.sub(r"[\s\-]+", " ", t.lower()) for t in term_list()]
         if tool == "regex":

@@ -50,11 +50,23 @@ def proselint() -> tuple[list[str] | None, str]:
     return [str(binary)], f"proselint {PROSELINT_VERSION}"
 
 
-def matplotlib_available() -> bool:
+def charts_available() -> bool:
+    """matplotlib for the charts, from bench/.cache/pylib (installed there on first use)."""
+    target = CACHE / "pylib"
+    if str(target) not in sys.path:
+        sys.path.insert(0, str(target))
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        result = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "matplotlib"],
-                                capture_output=True, text=True, timeout=600)
-        return result.returncode == 0
+        result = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target),
+                                 "matplotlib"], capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:
+            return False
+        import importlib
+
+        importlib.invalidate_caches()
+        try:
+            import matplotlib  # noqa: F401, F811
+        except ImportError:
+            return False
     return True

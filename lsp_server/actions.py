@@ -19,7 +19,7 @@ from opsc_terms import Edit, Fix
 from opsc_terms.documents import directive_comment
 from opsc_terms.explain import rule_markdown
 
-from .linting import SOURCE, LintResult
+from .linting import SOURCE, LintResult, to_diagnostic
 from .positions import PositionMap
 
 FIX_ALL_KIND = "source.fixAll.opscTerms"
@@ -43,37 +43,41 @@ class Target:
     diagnostic: types.Diagnostic | None
 
 
-def targets_from_diagnostics(diagnostics: Iterable[types.Diagnostic], text: str) -> list[Target]:
-    """Targets from the ``data`` of the diagnostics a client sends back with a request.
+def targets_from_diagnostics(diagnostics: Iterable[types.Diagnostic], positions: PositionMap) -> list[Target]:
+    """Targets from the diagnostics a client sends back with a request: the span from the
+    diagnostic's range in the current text, the rest from its ``data`` (where the fix's
+    offsets count from the start of the span).
 
     A diagnostic whose span no longer holds the reported text (the document changed
     since) is skipped rather than trusted.
     """
+    text = positions.text
     targets = []
     for diagnostic in diagnostics:
         data = diagnostic.data
         if diagnostic.source != SOURCE or not isinstance(data, Mapping):
             continue
+        start, end = positions.offset(diagnostic.range.start), positions.offset(diagnostic.range.end)
         try:
-            start, end = int(data["start"]), int(data["end"])
             rule, reported = str(data["rule"]), str(data["text"])
             replacements = tuple(str(r) for r in data.get("replacements") or ())
-            fix = _fix_from_data(data.get("fix"), len(text))
+            fix = _fix_from_data(data.get("fix"), start, len(text))
         except (KeyError, TypeError, ValueError, AttributeError):
             continue
-        if 0 <= start <= end <= len(text) and text[start:end] == reported:
+        if start <= end and text[start:end] == reported:
             targets.append(Target(rule, start, end, reported, replacements, fix, diagnostic))
     return targets
 
 
-def _fix_from_data(raw: Any, length: int) -> Fix | None:
-    """A fix as a diagnostic's data carries it; anything malformed is no fix at all."""
+def _fix_from_data(raw: Any, start: int, length: int) -> Fix | None:
+    """A fix as a diagnostic's data carries it (edits relative to ``start``); anything
+    malformed is no fix at all."""
     if raw is None:
         return None
     applicability = raw["applicability"]
     if applicability not in _APPLICABILITIES:
         raise ValueError(applicability)
-    edits = tuple(Edit(int(e["start"]), int(e["end"]), str(e["text"])) for e in raw["edits"])
+    edits = tuple(Edit(start + int(e["start"]), start + int(e["end"]), str(e["text"])) for e in raw["edits"])
     if not edits or any(not 0 <= e.start <= e.end <= length for e in edits):
         raise ValueError("edits out of range")
     return Fix(str(raw["text"]), applicability, edits, None if raw.get("note") is None else str(raw["note"]))
@@ -81,9 +85,10 @@ def _fix_from_data(raw: Any, length: int) -> Fix | None:
 
 def targets_from_result(result: LintResult, start: int, end: int) -> list[Target]:
     """Targets for the findings of a current result that touch ``start``..``end``."""
-    return [Target(f.rule, f.start, f.end, f.text, f.replacements, f.fix, d)
-            for f, d in zip(result.findings, result.diagnostics, strict=True)
-            if f.start <= end and f.end >= start]
+    assert result.checker is not None or not result.findings
+    return [Target(f.rule, f.start, f.end, f.text, f.replacements, f.fix,
+                   to_diagnostic(f, result.checker, result.positions) if result.checker is not None else None)
+            for f in result.findings if f.start <= end and f.end >= start]
 
 
 def kind_allowed(kind: str, only: Sequence[str] | None) -> bool:

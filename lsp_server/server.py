@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import inspect
 import json
 import logging
 import re
@@ -28,10 +29,11 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
 
 from opsc_terms import __version__, get_checker
+from opsc_terms.cache import ensure_bytecode
 from opsc_terms.explain import rule_markdown
 
 from . import actions
-from .linting import SOURCE, Linter, LintResult, document_format
+from .linting import DEFAULT_CHECK_TIMEOUT, SOURCE, Linter, LintResult, document_format
 from .positions import LspWorkspace, PositionMap
 from .settings import SECTION, Problem, parse_settings
 
@@ -49,6 +51,14 @@ DEFAULT_MAX_MESSAGE_MB = 256
 _HEADER_LINE_LIMIT = 64 * 1024
 _CONTENT_LENGTH_RE = re.compile(rb"content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?\n", re.IGNORECASE)
 _CONTENT_LENGTH_ANYWHERE_RE = re.compile(rb"Content-Length: *(\d+)\r\n", re.IGNORECASE)
+
+
+class RawJSON:
+    """A result already serialised as JSON, sent as it is (the diagnostics of a long
+    document: converting thousands of them to objects and back costs more than the check)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 class _Unanswerable:
@@ -73,6 +83,7 @@ class OpscProtocol(LanguageServerProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initialized = False
+        self._writes: set[asyncio.Future[Any]] = set()
 
     def send_error(self, msg_id: Any, code: int, message: str) -> None:
         # Built by hand: the typed message drops an ``id`` of None, and JSON-RPC wants
@@ -80,6 +91,25 @@ class OpscProtocol(LanguageServerProtocol):
         if not isinstance(msg_id, str | int) or isinstance(msg_id, bool):
             msg_id = None
         self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}})
+
+    def send_json(self, body: str) -> None:
+        """Send one message given as its JSON text."""
+        if self.writer is None:
+            return
+        data = body.encode("utf-8")
+        header = f"Content-Length: {len(data)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+        written = self.writer.write(header.encode("ascii") + data)
+        if inspect.isawaitable(written):  # the TCP and WebSocket writers
+            task = asyncio.ensure_future(written)
+            self._writes.add(task)
+            task.add_done_callback(self._writes.discard)
+
+    def _send_response(self, msg_id: Any, result: Any | None = None, error: Any = None) -> None:
+        if error is None and isinstance(result, RawJSON):
+            self._result_types.pop(msg_id, None)
+            self.send_json(f'{{"id": {json.dumps(msg_id)}, "jsonrpc": "2.0", "result": {result.text}}}')
+            return
+        super()._send_response(msg_id, result, error)
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -255,6 +285,12 @@ class OpscLanguageServer(LanguageServer):
         finally:
             self.shutdown()  # type: ignore[no-untyped-call]
 
+    def publish_json(self, uri: str, version: int | None, diagnostics: str) -> None:
+        """``textDocument/publishDiagnostics`` with the diagnostics as a prepared JSON array."""
+        params = {"uri": uri, **({"version": version} if version is not None else {})}
+        self.protocol.send_json('{"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": '
+                                f'{json.dumps(params)[:-1]}, "diagnostics": {diagnostics}}}}}')
+
     # ---- messages to the user
 
     def report(self, problems: Iterable[Problem]) -> None:
@@ -403,14 +439,15 @@ def did_close(ls: OpscLanguageServer, params: types.DidCloseTextDocumentParams) 
 
 
 async def document_diagnostic(ls: OpscLanguageServer,
-                              params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+                              params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport | RawJSON:
     result = await ls.linter.current(params.text_document.uri)
     if result is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
     result_id = f"{ls.linter.instance}:{result.result_id}"
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-    return types.RelatedFullDocumentDiagnosticReport(items=list(result.diagnostics), result_id=result_id)
+    # A RelatedFullDocumentDiagnosticReport, with the items already serialised.
+    return RawJSON(f'{{"kind": "full", "resultId": {json.dumps(result_id)}, "items": {result.diagnostics_json}}}')
 
 
 # ---- features on findings
@@ -458,7 +495,7 @@ async def code_action(ls: OpscLanguageServer, params: types.CodeActionParams) ->
     text = positions.text
     builder = actions.EditBuilder(uri, document.version, text, positions,
                                   bool(ls.capability("workspace.workspace_edit.document_changes", False)))
-    targets = actions.targets_from_diagnostics(params.context.diagnostics, text)
+    targets = actions.targets_from_diagnostics(params.context.diagnostics, positions)
     if not targets and result is not None:
         # The client did not send our diagnostics back with their data.
         targets = actions.targets_from_result(result, positions.offset(params.range.start),
@@ -478,8 +515,7 @@ async def fix_all_command(ls: OpscLanguageServer, uri: str) -> dict[str, Any]:
     fixes = await ls.linter.fix_all_edits(result)
     if not fixes:
         return {"applied": True, "fixes": 0}
-    positions = result.positions or PositionMap(result.snapshot.text, result.snapshot.codec)
-    builder = actions.EditBuilder(uri, result.snapshot.version, result.snapshot.text, positions,
+    builder = actions.EditBuilder(uri, result.snapshot.version, result.snapshot.text, result.positions,
                                   bool(ls.capability("workspace.workspace_edit.document_changes", False)))
     response = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
         edit=builder.edit(fixes), label=actions.FIX_ALL_TITLE))
@@ -540,6 +576,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tcp", nargs=2, metavar=("HOST", "PORT"), help="listen on a TCP port instead")
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"],
                         help="what to log to standard error (default: warning)")
+    parser.add_argument("--check-timeout", type=float, default=DEFAULT_CHECK_TIMEOUT, metavar="SECONDS",
+                        help="give up checking a document after this long and keep its last result "
+                             f"(default: {DEFAULT_CHECK_TIMEOUT:g})")
     parser.add_argument("--max-message-mb", type=int, default=DEFAULT_MAX_MESSAGE_MB, metavar="MB",
                         help="refuse (and skip) messages larger than this, in MiB "
                              f"(default: {DEFAULT_MAX_MESSAGE_MB})")
@@ -547,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clientProcessId", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    ensure_bytecode()
     level = getattr(logging, args.log_level.upper())
     logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # pygls logs every message it sends at INFO: far too much unless asked for.
@@ -561,6 +601,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.max_message_mb < 1:
         parser.error("--max-message-mb: must be at least 1")
     server.max_message_bytes = args.max_message_mb * 1024 * 1024
+    if args.check_timeout <= 0:
+        parser.error("--check-timeout: must be more than 0")
+    server.linter.check_timeout = args.check_timeout
     if args.tcp:
         host, port = args.tcp
         try:

@@ -17,6 +17,7 @@ every setting they declare, and an empty default must not wipe out a project's c
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -136,13 +137,14 @@ class CheckerPool:
     Checker per effective configuration.
 
     A Checker keeps spaCy and its per-block cache, so documents with the same settings
-    share one. This is used from the lint worker thread only, which is what keeps the
-    caches and the Checkers free of races.
+    share one. Checks run on several worker threads; a lock keeps the pool's own state
+    consistent (the Checkers guard theirs).
     """
 
     def __init__(self) -> None:
         self._configs = ConfigResolver()
         self._checkers: dict[Config, Checker] = {}
+        self._lock = threading.RLock()
 
     def invalidate(self, changed: Iterable[Path]) -> None:
         """Forget what may depend on ``changed`` files (config files and rule files).
@@ -153,13 +155,18 @@ class CheckerPool:
         which is what keeps re-checking fast.
         """
         changed = {_normal(p) for p in changed}
-        self._configs = ConfigResolver()
-        for config in list(self._checkers):
-            if any(_normal(p) in changed for p in config.extend_rules):
-                del self._checkers[config]
+        with self._lock:
+            self._configs = ConfigResolver()
+            for config in list(self._checkers):
+                if any(_normal(p) in changed for p in config.extend_rules):
+                    del self._checkers[config]
 
     def resolve(self, document: Path | None, settings: EditorSettings) -> Resolved:
         """The Checker for a document (``None``: not a file, such as an unsaved buffer)."""
+        with self._lock:
+            return self._resolve(document, settings)
+
+    def _resolve(self, document: Path | None, settings: EditorSettings) -> Resolved:
         problems: list[Problem] = []
         file_config = Config()
         if document is not None:

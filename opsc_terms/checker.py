@@ -7,49 +7,48 @@ Results are cached per block of text, so an editor re-checks only the blocks tha
 
 from __future__ import annotations
 
-import re
+import json
+import threading
+import time
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import cache as caching
 from .config import Config
 from .findings import Edit, Finding, Fix, applicability
 from .labels import labels_of
 from .labels import note as note_text
 from .lines import LineIndex, Span
+from .prefilter import Keywords, Normaliser, Prefilter, keywords, lookup_table, stop_words
 from .rendering import Rendered, Slot, render
-from .ruleset import SEVERITY_RANK, Replacement, Rule, RulePack, Severity, load_builtin, load_language, parse_pattern
-from .text import (
-    Prefilter,
-    View,
-    build_view,
-    find_masks,
-    quotation_spans,
-    sentence_spans,
-    split_blocks,
-    window,
-    word_forms,
-)
+from .ruleset import SEVERITY_RANK, Grammar, Replacement, Rule, RulePack, Severity, load_builtin, load_language
+from .text import View, build_view, find_masks, iter_blocks, quotation_spans, sentence_spans, split_blocks, window
 
 if TYPE_CHECKING:
     from .context import ContextModel, Occurrence
     from .engine import Matchers, RawMatch
 
-# Words that make poor prefilter keywords: too common to be selective (in English, or in
-# writing about child protection, where "sexual" is in almost every paragraph), or with
-# irregular forms that simple suffixes miss. A term's keyword is its longest other word.
-_COMMON = frozenset({
-    "a", "an", "the", "of", "in", "on", "to", "for", "with", "and", "or", "by", "as", "at", "who", "that",
-    "child", "children", "kid", "kids", "girl", "boy", "woman", "women", "man", "men", "person", "people",
-    "have", "has", "had", "having", "be", "is", "are", "was", "were", "been", "being", "his", "her", "their",
-    "young", "online", "new", "sexual", "involving", "internet", "material", "content", "image", "images",
-    "tourism", "marriage", "work",
-})
-# Enough for several long documents open in an editor; a batch run over a huge file
-# simply cycles through it.
-_CACHE_CHARS = 16_000_000
+# Blocks that reached the engine are cached, up to this many characters: enough for the
+# sections an editor re-checks and for the passes of --fix over a long document, while a
+# batch run over a huge file simply cycles through it.
+_CACHE_CHARS = 2_000_000
+# Blocks handed to spaCy at a time: between two batches a check looks at its deadline and
+# lets a check of another document (on another thread) take its turn.
+_BATCH = 32
+# spaCy's pipeline and vocabulary are shared by every Checker of a language and are not
+# safe to use from two threads at once; checks of different documents may run on
+# different threads (the language server does that), so the engine is used under a lock.
+ENGINE_LOCK = threading.RLock()
+
+
+class CheckTimeout(Exception):
+    """A check ran past its deadline; nothing it found is reported."""
 
 
 _HYPHENS = "-\u2010\u2011"
@@ -82,8 +81,21 @@ class Checker:
         # A checker is for one language; "auto" (detect per document) is decided by
         # lint_document, which asks for one checker per language it finds.
         language = "en" if self.config.language == "auto" else self.config.language
-        self.pack: RulePack = (load_builtin(language) if not self.config.extend_rules
-                               else load_language(language, self.config.extend_rules))
+        # What was built from the same rule files, configuration and code is read back
+        # from the cache (see opsc_terms.cache): parsing the rules and deriving the
+        # prefilter's keywords from the lemma tables is most of a clean file's check.
+        self.data_key = _data_key(self.config, language)
+        self.pack: RulePack
+        found: Keywords
+        built = caching.load("checker", self.data_key) if self.data_key is not None else None
+        if not (isinstance(built, tuple) and len(built) == 2 and isinstance(built[0], RulePack)
+                and isinstance(built[1], Keywords)):
+            built = None
+        if built is not None:
+            self.pack, found = built
+        else:
+            self.pack = (load_builtin(language) if not self.config.extend_rules
+                         else load_language(language, self.config.extend_rules))
         if self.config.profile not in self.pack.language.profiles:
             known = ", ".join(sorted(self.pack.language.profiles))
             raise ValueError(f"unknown profile {self.config.profile!r} (known: {known})")
@@ -91,42 +103,84 @@ class Checker:
                                              if self.config.selects(r))
         self._severity = {r.id: self.config.severity_for(r, self.pack.severity_for(r, self.config.profile))
                           for r in self.rules}
-        term_forms, pattern_forms = anchor_forms(self.rules, self.pack.language.variants)
+        if built is None:
+            found = keywords(self.rules, self.pack, self.normaliser(), stop_words(language))
+            if self.data_key is not None:
+                caching.store("checker", self.data_key, (self.pack, found))
+        self.prefilter = Prefilter(found.all)
         self.labels = labels_of(self.pack)  # messages and notes in the rules' language
-        self.prefilter = Prefilter(term_forms | set(pattern_forms))
         # Keyword -> rules with patterns: a sentence runs only the patterns of rules whose
         # keyword it contains, because the token Matcher's cost grows with every pattern.
-        self.pattern_rules: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in pattern_forms.items()}
+        self.pattern_rules: Mapping[str, frozenset[str]] = found.patterns
         self._engine: _Engine | None = None
         self._cache: OrderedDict[tuple[str, tuple[Span, ...]], list[_Cached]] = OrderedDict()
         self._cache_chars = 0
+        self._cache_lock = threading.Lock()
+        self._rules_by_id = {r.id: r for r in self.rules}
 
     # ---- public
 
     def check(self, text: str, *, regions: Sequence[Span] | None = None, masks: Sequence[Span] = (),
-              path: str | None = None, writable: bool = True) -> list[Finding]:
+              path: str | None = None, writable: bool = True, deadline: float | None = None) -> list[Finding]:
         """Findings in ``text``. ``regions`` limit checking to prose (source offsets);
         ``masks`` are spans inside them that must never be reported (code, markup).
 
         A finding's fix is never more than advice where its words run across a mask (the
         fix would delete the markup) or, with ``writable`` False, in a document that is
         not rewritten in place. Use :func:`opsc_terms.lint.lint_document` to check a
-        document with its markup and suppression comments.
+        document with its markup and suppression comments. Past ``deadline`` (a
+        :func:`time.monotonic` time), :class:`CheckTimeout` is raised.
         """
         regions = [(0, len(text))] if regions is None else regions
-        blocks = sorted(b for r in regions for b in split_blocks(text, r[0], r[1]))
-        keys: list[tuple[str, tuple[Span, ...]]] = []
-        results: dict[int, list[_Cached]] = {}
+        sorted_masks = sorted(masks)
+        sweep = _MaskSweep(sorted_masks)
+        lines: LineIndex | None = None
+        findings: list[Finding] = []
+        # Block by block, a batch at a time: nothing held for the whole text but the
+        # findings, so a large file costs memory for its findings, not for its blocks.
+        for batch in _batches(_blocks(text, regions)):
+            found_per_block = self._check_blocks(text, batch, [sweep.inside(b) for b in batch], deadline)
+            for block, found in zip(batch, found_per_block, strict=True):
+                if not found:
+                    continue
+                if lines is None:
+                    lines = LineIndex(text)
+                for c in found:
+                    start, end = block[0] + c.start, block[0] + c.end
+                    line, column = lines.position(start)
+                    end_line, end_column = lines.position(end)
+                    fix = None
+                    if c.fix is not None:
+                        level, note = applicability(
+                            context=c.context, grammar=c.grammar, quoted=c.quoted, acronym=c.acronym,
+                            automatic=c.automatic, advice=c.rule.advice,
+                            crosses_markup=_crosses(sorted_masks, start, end), writable=writable)
+                        fix = Fix(c.fix, level, (Edit(start, end, c.fix),), note_text(self.labels, note))
+                    findings.append(Finding(
+                        rule=c.rule.id, severity=c.severity, message=c.message, start=start, end=end,
+                        line=line, column=column, end_line=end_line, end_column=end_column, text=c.text,
+                        replacements=c.replacements, fix=fix, sources=c.rule.sources, family=c.rule.family,
+                        category=c.rule.category, context=c.context, path=path,
+                        lang=self.pack.language.language))
+        return findings
+
+    def _check_blocks(self, text: str, blocks: Sequence[Span], block_masks: Sequence[tuple[Span, ...]],
+                      deadline: float | None) -> list[list[_Cached]]:
+        """The findings of each block, relative to its start: from the cache, from the
+        result cache, or from the engine for blocks the prefilter lets through."""
+        results: list[list[_Cached] | None] = [None] * len(blocks)
+        keys: list[tuple[str, tuple[Span, ...]] | None] = [None] * len(blocks)
         uncached: list[int] = []
-        for i, (block, block_masks) in enumerate(zip(blocks, _masks_per_block(blocks, masks), strict=True)):
-            key = (text[block[0]:block[1]], block_masks)
-            keys.append(key)
-            cached = self._cache.get(key)
-            if cached is None:
+        with self._cache_lock:
+            for i, (block, masks) in enumerate(zip(blocks, block_masks, strict=True)):
+                if self._cache:
+                    key = keys[i] = (text[block[0]:block[1]], masks)
+                    cached = self._cache.get(key)
+                    if cached is not None:
+                        self._cache.move_to_end(key)
+                        results[i] = cached
+                        continue
                 uncached.append(i)
-            else:
-                self._cache.move_to_end(key)
-                results[i] = cached
         # Consecutive uncached blocks are scanned in one pass: a first check is one scan of
         # the text, and an edit in an editor scans only the block that changed.
         pending: list[tuple[int, list[tuple[int, str]]]] = []
@@ -137,46 +191,73 @@ class Checker:
                 lo, hi = bisect_left(positions, blocks[i][0]), bisect_left(positions, blocks[i][1])
                 if lo < hi:
                     pending.append((i, hits[lo:hi]))
+                    if keys[i] is None:
+                        keys[i] = (text[blocks[i][0]:blocks[i][1]], block_masks[i])
                 else:
-                    results[i] = []
-                    self._store(keys[i], [])
-        if pending:
-            engine = self._get_engine()
-            batch = [(blocks[i], keys[i][1], block_hits) for i, block_hits in pending]
-            for (i, _), found in zip(pending, engine.run(text, batch), strict=True):
+                    results[i] = []  # no candidate word: nothing to find (and nothing worth caching)
+        store = caching.result_store() if pending and self.data_key is not None and caching.results_enabled() else None
+        digests: dict[int, str] = {}
+        if store is not None:
+            # Blocks checked by an earlier run come back from the result cache: when all
+            # do, spaCy is never loaded.
+            digests = {i: caching.key("results", self.data_key or "", _key(keys[i])[0], repr(_key(keys[i])[1]))
+                       for i, _ in pending}
+            stored = store.get_many(list(digests.values()))
+            remaining = []
+            for i, block_hits in pending:
+                raw = stored.get(digests[i])
+                decoded = self._decode(raw) if raw is not None else None
+                if decoded is None:
+                    remaining.append((i, block_hits))
+                else:
+                    results[i] = decoded
+                    self._store(_key(keys[i]), decoded)
+            pending = remaining
+        fresh: list[tuple[str, bytes]] = []
+        for first in range(0, len(pending), _BATCH):
+            if deadline is not None and time.monotonic() > deadline:
+                raise CheckTimeout
+            part = pending[first:first + _BATCH]
+            batch = [(blocks[i], block_masks[i], block_hits) for i, block_hits in part]
+            with ENGINE_LOCK:
+                found_all = self._get_engine().run(text, batch)
+            for (i, _), found in zip(part, found_all, strict=True):
                 results[i] = found
-                self._store(keys[i], found)
-        if not any(results.values()):
-            return []
-        lines = LineIndex(text)
-        sorted_masks = sorted(masks)
-        findings: list[Finding] = []
-        for i, block in enumerate(blocks):
-            for c in results[i]:
-                start, end = block[0] + c.start, block[0] + c.end
-                line, column = lines.position(start)
-                end_line, end_column = lines.position(end)
-                fix = None
-                if c.fix is not None:
-                    level, note = applicability(
-                        context=c.context, grammar=c.grammar, quoted=c.quoted, acronym=c.acronym,
-                        automatic=c.automatic, advice=c.rule.advice,
-                        crosses_markup=_crosses(sorted_masks, start, end), writable=writable)
-                    fix = Fix(c.fix, level, (Edit(start, end, c.fix),), note_text(self.labels, note))
-                findings.append(Finding(
-                    rule=c.rule.id, severity=c.severity, message=c.message, start=start, end=end,
-                    line=line, column=column, end_line=end_line, end_column=end_column, text=c.text,
-                    replacements=c.replacements, fix=fix, sources=c.rule.sources, family=c.rule.family,
-                    category=c.rule.category, context=c.context, path=path, lang=self.pack.language.language))
-        return findings
+                self._store(_key(keys[i]), found)
+                if store is not None:
+                    fresh.append((digests[i], _encode(found)))
+        if store is not None and fresh:
+            store.put_many(fresh)
+        return [r if r is not None else [] for r in results]
 
     def _store(self, key: tuple[str, tuple[Span, ...]], found: list[_Cached]) -> None:
         """Remember a block's findings; the cache is bounded by the characters it holds."""
-        self._cache[key] = found
-        self._cache_chars += len(key[0])
-        while self._cache_chars > _CACHE_CHARS and self._cache:
-            old, _ = self._cache.popitem(last=False)
-            self._cache_chars -= len(old[0])
+        with self._cache_lock:
+            if key in self._cache:
+                return
+            self._cache[key] = found
+            self._cache_chars += len(key[0])
+            while self._cache_chars > _CACHE_CHARS and self._cache:
+                old, _ = self._cache.popitem(last=False)
+                self._cache_chars -= len(old[0])
+
+    def _decode(self, raw: bytes) -> list[_Cached] | None:
+        """A block's findings as the result cache holds them; None if they do not fit
+        these rules (a rule missing: the entry is not used)."""
+        try:
+            items = json.loads(raw)
+            return [_Cached(rule=self._rules_by_id[item[0]], severity=item[1], context=item[2], start=item[3],
+                            end=item[4], text=item[5], replacements=tuple(item[6]), fix=item[7], grammar=item[8],
+                            quoted=item[9], acronym=item[10], automatic=item[11], message=item[12])
+                    for item in items]
+        except (ValueError, KeyError, IndexError, TypeError):
+            return None
+
+    def normaliser(self) -> Normaliser:
+        """The normal form of words (see :class:`~opsc_terms.prefilter.Normaliser`), one
+        per language and spelling variants, shared with the engine."""
+        return _normaliser(self.pack.language.language, tuple(sorted(self.pack.language.variants.items())),
+                           self.pack.language.grammar)
 
     def needs_engine(self, text: str) -> bool:
         """Would checking ``text`` need spaCy? (False for text without candidate words.)"""
@@ -211,9 +292,16 @@ class _Engine:
             blocks: Sequence[tuple[Span, tuple[Span, ...], list[tuple[int, str]]]]) -> list[list[_Cached]]:
         """Findings per block, relative to the block's start.
 
-        Every judgement is local to a sentence, so only the sentences that hold a keyword
-        are normalised and tokenised: in dense text that is a small part of each block.
+        spaCy's vocabulary keeps every word it has seen; in a memory zone the words of
+        these blocks are forgotten again once their findings (plain data) are out, so a
+        long run or a long-lived server does not grow with the vocabulary of its text.
         """
+        return self._run(text, blocks)
+
+    def _run(self, text: str,
+             blocks: Sequence[tuple[Span, tuple[Span, ...], list[tuple[int, str]]]]) -> list[list[_Cached]]:
+        """Every judgement is local to a sentence, so only the sentences that hold a keyword
+        are normalised and tokenised: in dense text that is a small part of each block."""
         from .context import judge
 
         pattern_rules = self.checker.pattern_rules
@@ -356,74 +444,83 @@ def _runs(indices: Sequence[int]) -> Iterable[list[int]]:
         yield run
 
 
-def _masks_per_block(blocks: Sequence[Span], masks: Sequence[Span]) -> list[tuple[Span, ...]]:
-    """The masks inside each block (sorted blocks), relative to the block's start.
+class _MaskSweep:
+    """The masks inside each block, relative to the block's start, for blocks given in order.
 
     One sweep over the sorted masks: a long Markdown document has thousands of blocks and
     thousands of masks, and testing every pair cost more than checking the text.
     """
-    ordered = sorted(masks)
-    out: list[tuple[Span, ...]] = []
-    active: list[Span] = []
-    next_mask = 0
-    for start, end in blocks:
-        while next_mask < len(ordered) and ordered[next_mask][0] < end:
-            active.append(ordered[next_mask])
-            next_mask += 1
-        active = [m for m in active if m[1] > start]
-        out.append(tuple((max(s, start) - start, min(e, end) - start) for s, e in active if s < end))
-    return out
+
+    def __init__(self, ordered: Sequence[Span]) -> None:
+        self.ordered = ordered
+        self.next = 0
+        self.active: list[Span] = []
+
+    def inside(self, block: Span) -> tuple[Span, ...]:
+        start, end = block
+        ordered = self.ordered
+        while self.next < len(ordered) and ordered[self.next][0] < end:
+            self.active.append(ordered[self.next])
+            self.next += 1
+        self.active = [m for m in self.active if m[1] > start]
+        return tuple((max(s, start) - start, min(e, end) - start) for s, e in self.active if s < end)
 
 
-def anchor_forms(rules: Iterable[Rule], word_variants: Mapping[str, str]) -> tuple[set[str], dict[str, set[str]]]:
-    """Surface forms of one required word per term and per pattern: the prefilter's keywords.
-
-    Returns the keywords of terms, and the keywords of patterns with the rules they serve.
-    """
-    variants: dict[str, set[str]] = {}
-    for variant, canonical in word_variants.items():
-        variants.setdefault(canonical, {canonical}).add(variant)
-        variants.setdefault(variant, {variant}).add(canonical)
-    forms: set[str] = set()
-    term_forms: set[str] = set()
-
-    def add_word(word: str) -> None:
-        word = word.lower()
-        for variant in variants.get(word, {word}) | {word}:
-            forms.add(variant)
-            if variant.endswith("s") and not variant.endswith("ss") and len(variant) > 3:
-                variant = variant[:-1]  # written in the plural in the data
-            forms.update(word_forms(variant))
-
-    for rule in rules:
-        for term in rule.terms:
-            words = [w for w in re.split(r"[\s\-‐‑]+", term) if w]
-            if len(words) == 1 and words[0].isupper():
-                forms.add(words[0].lower())
-                continue
-            add_word(_anchor_word(words))
-    term_forms = forms
-    pattern_forms: dict[str, set[str]] = {}
-    for rule in rules:
-        for pattern in rule.patterns:
-            forms = set()
-            best: tuple[int, tuple[str, ...]] | None = None
-            for token in parse_pattern(pattern):
-                if token.kind in ("words", "exact") and not token.optional and not token.repeat:
-                    score = min(len(w) for w in token.values) - (10 if any(w in _COMMON for w in token.values)
-                                                                 else 0)
-                    if best is None or score >= best[0]:  # ties go to the later word, usually the head
-                        best = (score, token.values)
-            if best is None:
-                raise ValueError(f"rule {rule.id}: pattern {pattern!r} has no required word to anchor on")
-            for word in best[1]:
-                add_word(word)
-            for form in forms:
-                pattern_forms.setdefault(form, set()).add(rule.id)
-    return term_forms, pattern_forms
+def _blocks(text: str, regions: Sequence[Span]) -> Iterator[Span]:
+    """The blocks of every region, in order of position."""
+    ordered = sorted(regions)
+    if all(a[1] <= b[0] for a, b in pairwise(ordered)):
+        for start, end in ordered:
+            yield from iter_blocks(text, start, end)
+    else:  # regions that overlap (no reader makes them): their blocks, sorted
+        yield from sorted(b for r in ordered for b in split_blocks(text, r[0], r[1]))
 
 
-def _anchor_word(words: Sequence[str]) -> str:
-    candidates = [w for w in words if w.lower() not in _COMMON] or list(words)
-    longest = max(len(w) for w in candidates)
-    return [w for w in candidates if len(w) == longest][-1]  # ties go to the head word
+def _batches(blocks: Iterable[Span], chars: int = 1 << 16) -> Iterator[list[Span]]:
+    """Blocks in groups of about ``chars`` characters."""
+    batch: list[Span] = []
+    size = 0
+    for block in blocks:
+        batch.append(block)
+        size += block[1] - block[0]
+        if size >= chars:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _key(key: tuple[str, tuple[Span, ...]] | None) -> tuple[str, tuple[Span, ...]]:
+    assert key is not None  # set for every block that reaches the engine
+    return key
+
+
+def _encode(found: Sequence[_Cached]) -> bytes:
+    return json.dumps([[c.rule.id, c.severity, c.context, c.start, c.end, c.text, list(c.replacements), c.fix,
+                        c.grammar, c.quoted, c.acronym, c.automatic, c.message] for c in found],
+                      ensure_ascii=False).encode("utf-8")
+
+
+def _data_key(config: Config, language: str) -> str | None:
+    """The cache key of everything a Checker builds from: the rule files' bytes and the
+    settings that choose and grade rules. None when a rule file cannot be read (loading
+    it again reports why)."""
+    parts: list[str | bytes] = [language, config.profile, repr(config.select), repr(config.ignore),
+                                repr(config.severity), repr(config.allow)]
+    try:
+        from importlib import resources
+
+        folder = resources.files("opsc_terms.rules") / language
+        for item in sorted(folder.iterdir(), key=lambda i: i.name):
+            if item.name.endswith(".toml"):
+                parts += [item.name, item.read_bytes()]
+        for path in config.extend_rules:
+            parts += [str(path), Path(path).read_bytes()]
+    except (OSError, ValueError, TypeError, ModuleNotFoundError):
+        return None
+    return caching.key("checker", *parts)
+
+
+@cache
+def _normaliser(language: str, variants: tuple[tuple[str, str], ...], grammar: Grammar) -> Normaliser:
+    return Normaliser(lookup_table(language), dict(variants), grammar, language)

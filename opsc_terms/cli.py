@@ -10,6 +10,7 @@ when a file needs them, so a clean file is checked in the time Python takes to s
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -21,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 import click
 
 from . import __version__, get_checker
+from . import cache as caching
 from .config import (
     Config,
     ConfigError,
@@ -126,12 +128,14 @@ def cli() -> None:
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--quiet", "-q", is_flag=True, help="Text output: no summary, no hints.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (see `opsc-terms clean`).")
 def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: bool, diff: bool, fail_on: str,
           exit_zero: bool, select: tuple[str, ...], ignore: tuple[str, ...], profile: str | None,
           language: str | None, config_file: Path | None, isolated: bool, jobs: int, baseline: Path | None,
           write_baseline: Path | None, annotate: Path | None, stdin_filename: str | None, force_exclude: bool,
-          respect_gitignore: bool, color: str, quiet: bool) -> None:
+          respect_gitignore: bool, color: str, quiet: bool, no_cache: bool) -> None:
     """Check files, folders (recursively) or standard input ("-", or no path with piped input)."""
+    caching.use_results(not no_cache)
     if fix and diff:
         raise Fatal("--fix and --diff cannot be used together")
     if write_baseline and (fix or diff):
@@ -569,6 +573,12 @@ def rules(output_format: str, profile: str | None, language: str | None, config_
                        f"{', '.join(r.profiles):<14}  {r.message}")
 
 
+@cli.command()
+def clean() -> None:
+    """Remove opsc-terms' cache: built rules, results and compiled modules."""
+    click.echo(f"Removed {_name(caching.clear())}")
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -578,18 +588,38 @@ def main() -> NoReturn:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
             reconfigure(errors="backslashreplace")  # curly quotes on a terminal that cannot show them
+    caching.ensure_bytecode()
     try:
         cli.main(prog_name="opsc-terms")
+    except SystemExit as exc:
+        _exit(exc.code)
     except KeyboardInterrupt:
         click.echo("opsc-terms: interrupted", err=True)
-        sys.exit(130)
+        _exit(130)
     except Exception as exc:  # a bug: say so in one line; OPSC_TERMS_DEBUG=1 shows the traceback
         if os.environ.get("OPSC_TERMS_DEBUG"):
             raise
         click.echo(f"opsc-terms: internal error: {type(exc).__name__}: {exc} "
                    "(set OPSC_TERMS_DEBUG=1 for details, and please report it)", err=True)
-        sys.exit(2)
-    sys.exit(0)
+        _exit(2)
+    _exit(0)
+
+
+def _exit(code: object) -> NoReturn:
+    """End the process without tearing the interpreter down: freeing spaCy's objects one by
+    one takes longer than checking a short text, and the work is done. Output is flushed
+    first; everything the command writes to files is complete by now."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message")
+        click.echo(str(code), err=True)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more can be said
+            stream.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":

@@ -10,26 +10,70 @@ few rules that need gaps or word classes to spaCy's token Matcher.
 
 from __future__ import annotations
 
-import gzip
+import importlib
 import itertools
-import json
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+import types
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import cache
 from typing import Any
 
-import spacy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LIKE_NUM, NORM, ORTH, SPACY
-from spacy.language import Language
-from spacy.lookups import load_lookups
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
 
-from .ruleset import Grammar, LanguageData, PatternToken, Rule, parse_pattern
+def _import_spacy() -> None:
+    """Import spaCy without its command-line tools, when opsc-terms imports it first.
+
+    ``import spacy`` imports spaCy's whole command line (typer, weasel, the download and
+    project commands: a third of its import time) only to offer ``spacy.info``, which
+    opsc-terms never calls. While spaCy is imported, a placeholder stands in for that
+    module; afterwards ``spacy.info`` and ``spacy.cli`` import the real ones when first
+    used, so a program that uses them alongside opsc-terms still gets them.
+    """
+    if "spacy" in sys.modules:
+        return
+    placeholder = types.ModuleType("spacy.cli")
+    placeholder.__path__ = []
+    info_module = types.ModuleType("spacy.cli.info")
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        real: Callable[..., Any] = importlib.import_module("spacy.cli.info").info
+        return real(*args, **kwargs)
+
+    info_module.info = info  # type: ignore[attr-defined]
+    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = placeholder, info_module
+    try:
+        importlib.import_module("spacy")
+    finally:
+        for name, module in (("spacy.cli.info", info_module), ("spacy.cli", placeholder)):
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    package = sys.modules.get("spacy")
+    if package is not None and getattr(package, "cli", placeholder) is placeholder:
+        if hasattr(package, "cli"):
+            del package.cli
+
+        def submodule(name: str) -> Any:  # ``spacy.cli`` without importing it first
+            if name == "cli":
+                return importlib.import_module("spacy.cli")
+            raise AttributeError(f"module 'spacy' has no attribute {name!r}")
+
+        package.__getattr__ = submodule  # type: ignore[method-assign]
+
+
+_import_spacy()
+
+import spacy  # noqa: E402
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LIKE_NUM, LOWER, NORM, ORTH, SPACY  # noqa: E402
+from spacy.language import Language  # noqa: E402
+from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
+from spacy.tokens import Doc, Span  # noqa: E402
+
+from .prefilter import Normaliser, lookup_data, lookup_table  # noqa: E402
+from .ruleset import LanguageData, PatternToken, Rule, parse_pattern  # noqa: E402
 
 # Ages a child can have, in digits; each language's data gives them as words.
 _AGE_DIGITS = [str(n) for n in range(1, 18)]
+
 _BUILTIN_SPECS: dict[str, dict[str, Any]] = {
     "%punct": {"IS_PUNCT": True},
     "%num": {"LIKE_NUM": True},
@@ -38,80 +82,10 @@ _BUILTIN_SPECS: dict[str, dict[str, Any]] = {
 }
 
 
-class Normaliser:
-    """The NORM of a word: lower case, singular, one spelling. Cached per word type.
-
-    Only plurals are reduced (a word with one of the language's plural endings, or one of
-    its irregular plurals): reducing every word to its lemma would make "child abused"
-    read as "child abuse".
-    """
-
-    def __init__(self, lookup: Mapping[str, Any], variants: Mapping[str, str], grammar: Grammar | None = None) -> None:
-        grammar = grammar or Grammar()
-        self._lookup = lookup
-        self._variants = variants
-        self._suffixes = tuple(grammar.plural_suffixes)
-        self._irregular = frozenset(grammar.irregular_plurals)
-        self._singular_endings = tuple(grammar.singular_endings)
-        self.__call__ = lru_cache(maxsize=None)(self._norm)  # type: ignore[method-assign]
-
-    def __call__(self, text: str) -> str:  # replaced per instance by the cached version
-        return self._norm(text)
-
-    def _norm(self, text: str) -> str:
-        word = text.lower().replace("’", "'")
-        word = self._variants.get(word, word)
-        if (self._suffixes and word.endswith(self._suffixes)) or word in self._irregular:
-            lemma = self._lookup.get(word)
-            if isinstance(lemma, list):  # some tables list several lemmas; the first is the usual one
-                lemma = lemma[0] if lemma else None
-            if isinstance(lemma, str):
-                word = lemma
-            elif len(word) > 3 and not word.endswith(self._singular_endings):
-                for suffix in self._suffixes:
-                    if word.endswith(suffix):
-                        word = word[:-len(suffix)]  # an unknown plural: "paedophiles", "sextortions"
-                        break
-        return self._variants.get(word, word)
-
-
-def _lookup_data(language: str, table: str) -> Mapping[str, Any]:
-    """A table of spacy-lookups-data as a plain dict.
-
-    Reading the package's gzipped JSON directly is several times faster than spaCy's
-    Lookups, which hashes every key into its own table; spaCy's loader is the fallback.
-    """
-    try:
-        import spacy_lookups_data
-
-        path = Path(str(getattr(spacy_lookups_data, language)[table]))
-        if not path.exists():
-            path = path.with_name(path.name + ".gz")
-        raw = path.read_bytes()
-        data: dict[str, Any] = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
-        return data
-    except (ImportError, AttributeError, KeyError, OSError, ValueError):
-        lookups = load_lookups(language, [table], strict=False)
-        return lookups.get_table(table) if table in lookups else {}
-
-
-@cache
-def _lookup_table(language: str) -> Mapping[str, str]:
-    """The lookup lemmatizer's table from spacy-lookups-data (keyed by string).
-
-    Some languages' tables list several lemmas for a word; the first is the usual one.
-    """
-    table = _lookup_data(language, "lemma_lookup")
-    if any(isinstance(v, list) for v in itertools.islice(table.values(), 100)):
-        return {k: v[0] for k, v in table.items() if isinstance(v, list) and v} | {
-            k: v for k, v in table.items() if isinstance(v, str)}
-    return table
-
-
 @cache
 def _word_classes(language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """Nouns, adverbs and verbs from the rule lemmatizer's index (WordNet lists in spacy-lookups-data)."""
-    index = _lookup_data(language, "lemma_index")
+    index = lookup_data(language, "lemma_index")
     return frozenset(index.get("noun", ())), frozenset(index.get("adv", ())), frozenset(index.get("verb", ()))
 
 
@@ -124,7 +98,8 @@ def pipeline(language: LanguageData) -> tuple[Language, Normaliser]:
     if cached is not None:
         return cached
     nlp = spacy.blank(language.language)
-    normaliser = Normaliser(_lookup_table(language.language), language.variants, language.grammar)
+    normaliser = Normaliser(lookup_table(language.language), language.variants, language.grammar,
+                            language.language)
     vocab: Any = nlp.vocab  # lex_attr_getters is missing from spaCy's type stubs
     vocab.lex_attr_getters[NORM] = normaliser
     for lexeme in nlp.vocab:  # lexemes created before the getter was installed
@@ -147,6 +122,11 @@ def token_columns(doc: Doc) -> list[list[int]]:
 
 
 # --------------------------------------------------------------------------- matching
+
+
+# Words one of which a token of a pattern needs: hashes of normal forms, and of lower-case
+# words (for tokens matched as written).
+_Requirement = tuple[frozenset[int], frozenset[int]]
 
 
 @dataclass(frozen=True)
@@ -176,8 +156,11 @@ class Matchers:
         self.allow = PhraseMatcher(nlp.vocab, attr="NORM")
         if allow:
             self.allow.add("allow", [self.make_doc(p) for p in allow])
-        # One token Matcher per rule: a sentence runs only the rules whose keywords it has.
+        # One token Matcher per rule: a sentence runs only the rules whose keywords it has,
+        # and of those only the rules one of whose patterns has every word it requires
+        # (the second prefilter: most sentences with a keyword lack some other word).
         self.patterns: dict[str, Matcher] = {}
+        self.requirements: dict[str, list[list[_Requirement]]] = {}
         self.near: dict[str, Matcher] = {}
         self._pattern_info: dict[int, tuple[int, list[bool]]] = {}
         self._strings = nlp.vocab.strings
@@ -192,6 +175,7 @@ class Matchers:
             if rule.exceptions:
                 self.exceptions.add(key, [self.make_doc(t) for t in rule.exceptions])
             for p_index, pattern in enumerate(rule.patterns):
+                self.requirements.setdefault(rule.id, []).append(self._requirements(pattern))
                 # One Matcher key per expansion, so an alignment maps to exactly one
                 # list of focus flags.
                 matcher = self.patterns.setdefault(rule.id, Matcher(nlp.vocab))
@@ -257,6 +241,41 @@ class Matchers:
             spec["OP"] = "?"
         return [[spec]]
 
+    def _requirements(self, pattern: str) -> list[_Requirement]:
+        """What a sentence must hold for ``pattern`` to match it: for each token that is
+        neither optional nor a gap, the words (normal forms, or lower-case words for exact
+        tokens and ages) one of which must be there. A token class asks for one of the
+        words of its phrases; a phrase with no required word makes the class ask nothing."""
+        out = []
+        for token in parse_pattern(pattern):
+            if token.optional or (token.repeat is not None and token.repeat[0] == 0):
+                continue
+            requirement = self._token_requirement(token)
+            if requirement is not None:
+                out.append(requirement)
+        return out
+
+    def _token_requirement(self, token: PatternToken) -> _Requirement | None:
+        strings = self._strings
+        if token.kind == "words":
+            return frozenset(strings.add(self.norm(w)) for w in token.values), frozenset()
+        if token.kind == "exact":
+            return frozenset(), frozenset(strings.add(w) for w in token.values)
+        if token.kind == "builtin" and token.values[0] == "#age":
+            return frozenset(), frozenset(strings.add(w) for w in (*_AGE_DIGITS, *self.language.grammar.age_words))
+        if token.kind == "class":
+            norms: set[int] = set()
+            lowers: set[int] = set()
+            for phrase in self.language.classes[token.values[0]]:
+                first = next((r for t in parse_pattern(phrase) if not t.optional and t.repeat is None
+                              and (r := self._token_requirement(t)) is not None), None)
+                if first is None:
+                    return None  # this phrase can match without any particular word
+                norms |= first[0]
+                lowers |= first[1]
+            return frozenset(norms), frozenset(lowers)
+        return None  # punctuation, numbers, stop words, gaps, "not": no particular word
+
     def _class_specs(self, name: str) -> list[tuple[list[dict[str, Any]], list[bool]]]:
         singles: list[str] = []
         multi: list[tuple[list[dict[str, Any]], list[bool]]] = []
@@ -287,7 +306,14 @@ class Matchers:
                 if any(s <= start and end <= e for s, e in (*exceptions.get(index, ()), *allowed)):
                     continue
                 found.append(RawMatch(self.rules[index], start, end, start, end, kind))
+        words: tuple[set[int], set[int]] | None = None
         for rule_id in self.patterns if patterns is None else patterns:
+            if words is None:
+                columns = doc.to_array([NORM, LOWER]).tolist() if len(doc) else []
+                words = {c[0] for c in columns}, {c[1] for c in columns}
+            if not any(all(not r[0].isdisjoint(words[0]) or not r[1].isdisjoint(words[1]) for r in pattern)
+                       for pattern in self.requirements[rule_id]):
+                continue  # every pattern of the rule lacks a word it needs
             # spaCy's stubs do not know that with_alignments adds a fourth element.
             token_matcher: Any = self.patterns[rule_id]
             aligned: list[tuple[int, int, int, list[int]]] = token_matcher(doc, with_alignments=True)
@@ -313,7 +339,7 @@ class Matchers:
         nouns, adverbs, verbs = _word_classes(self.language.language)
         if not nouns:
             return True
-        lemma = _lookup_table(self.language.language).get(lower)
+        lemma = lookup_table(self.language.language).get(lower)
         if lemma is not None and lemma != lower and lemma in verbs and not lower.endswith("s"):
             return False  # an inflected verb: "found", "rising", "ran"
         lemma = self.norm(lower)

@@ -4,19 +4,30 @@
 document's suppression comments turn off, and settles what each fix edits. The command
 line, the language server, the Python API and the spaCy component all call it, so a
 document gets the same findings and the same fixes whichever face it is seen through.
+
+:class:`DocumentLint` is the same pipeline for a document that changes a little at a
+time (the language server's open documents): it keeps the document's sections with their
+findings and, after a change, reads and checks only the sections the change touched. Its
+findings equal :func:`lint_document`'s on the same text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+import time
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import accumulate, pairwise
+from typing import Any
 
-from . import detect, documents
-from .checker import Checker
+from . import detect, documents, sections
+from .checker import Checker, CheckTimeout
 from .config import Config
 from .documents import Directive, Prose
 from .findings import Edit, Finding, apply_fixes, chosen_edits
 from .lines import LineIndex, Span, line_starts
+from .ruleset import available_languages
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,8 @@ class LintedDocument:
 
 
 def lint_document(source: str | bytes, fmt: str = "text", config: Config | None = None, *,
-                  path: str | None = None, checker: Checker | None = None) -> LintedDocument:
+                  path: str | None = None, checker: Checker | None = None,
+                  deadline: float | None = None) -> LintedDocument:
     """Check one document.
 
     ``source`` is the text (or, for Word documents, the file's bytes; bytes of a text
@@ -40,7 +52,9 @@ def lint_document(source: str | bytes, fmt: str = "text", config: Config | None 
     ``checker`` built for it is given. With the language ``"auto"`` (the default), the
     document's language is detected, and so is each paragraph's where a document mixes
     languages: each part is checked with its own language's rules. Raises
-    :class:`~opsc_terms.documents.DocumentError` for a document that cannot be read.
+    :class:`~opsc_terms.documents.DocumentError` for a document that cannot be read, and
+    :class:`~opsc_terms.checker.CheckTimeout` past ``deadline`` (a :func:`time.monotonic`
+    time).
     """
     from . import get_checker
 
@@ -49,27 +63,34 @@ def lint_document(source: str | bytes, fmt: str = "text", config: Config | None 
     config = checker.config
     form = documents.get_format(fmt)
     prose = documents.read(source, form.name)
-    checkers: list[tuple[Checker, tuple[Span, ...]]] = [(checker, prose.regions)]
-    if config.language == "auto":
-        _, parts = detect.paragraphs(prose.text, prose.regions)
-        by_language: dict[str, list[Span]] = {}
-        for span, language in parts:
-            by_language.setdefault(language, []).append(span)
-        checkers = [(checker if language == checker.pack.language.language
-                     else get_checker(config.with_overrides(language=language)), tuple(spans))
-                    for language, spans in by_language.items()] or checkers
+    checkers = _checkers_by_language(prose, config, checker)
     findings: list[Finding] = []
-    known = {"all"}
     for one, regions in checkers:
-        findings += one.check(prose.text, regions=regions, masks=prose.masks, path=path, writable=form.writable)
-        known |= {r.id for r in one.pack.rules} | {fam.id for fam in one.pack.families}
+        findings += one.check(prose.text, regions=regions, masks=prose.masks, path=path, writable=form.writable,
+                              deadline=deadline)
     if len(checkers) > 1:
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
     findings = apply_directives(findings, prose)
     if prose.adornments:
         findings = [_with_adornments(f, prose) for f in findings]
-    unknown = tuple((d, name) for d in prose.directives for name in d.rules if name not in known)
-    return LintedDocument(prose, tuple(findings), form, unknown)
+    return LintedDocument(prose, tuple(findings), form, _unknown_rules([c for c, _ in checkers], prose.directives))
+
+
+def _checkers_by_language(prose: Prose, config: Config, checker: Checker) -> list[tuple[Checker, tuple[Span, ...]]]:
+    """The checker for each language of ``prose`` with the regions written in it: one
+    checker for the whole text unless the configured language is ``"auto"``."""
+    checkers: list[tuple[Checker, tuple[Span, ...]]] = [(checker, tuple(prose.regions))]
+    if config.language != "auto":
+        return checkers
+    from . import get_checker  # the package's cache of checkers (it imports this module)
+
+    _, parts = detect.paragraphs(prose.text, prose.regions)
+    by_language: dict[str, list[Span]] = {}
+    for span, language in parts:
+        by_language.setdefault(language, []).append(span)
+    return [(checker if language == checker.pack.language.language
+             else get_checker(config.with_overrides(language=language)), tuple(spans))
+            for language, spans in by_language.items()] or checkers
 
 
 @dataclass(frozen=True)
@@ -189,3 +210,271 @@ def _with_adornments(f: Finding, prose: Prose) -> Finding:
         extra = tuple(Edit(end, end, a.char * growth) for _, end in a.lines)
         return replace(f, fix=replace(f.fix, edits=f.fix.edits + extra))
     return f
+
+
+# --------------------------------------------------------------------------- a document kept between edits
+
+
+@dataclass(eq=False)
+class Section:
+    """A part of a document, read and checked on its own (see :mod:`opsc_terms.sections`).
+
+    ``findings`` and ``directives`` are relative to the section: offsets from its start,
+    lines from its first line (1). The findings are those before suppression comments,
+    which act across sections. ``memo`` keeps what a consumer derives from the findings
+    (the language server keeps their serialised diagnostics there), so that work is done
+    once per section, not once per edit.
+    """
+
+    length: int
+    breaks: int  # line breaks inside the section: the next one starts that many lines further
+    findings: tuple[Finding, ...]
+    directives: tuple[Directive, ...] = ()
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SectionedDocument:
+    """One version of a document as :class:`DocumentLint` checked it.
+
+    :attr:`findings` equals ``lint_document(text, format).findings``; it is built on first
+    use, so a consumer that only needs each section's findings never pays for it.
+    """
+
+    text: str
+    format: documents.Format
+    sections: tuple[Section, ...]
+    starts: tuple[int, ...]  # offset of each section
+    first_lines: tuple[int, ...]  # number of the line (from 1) each section starts on
+    checker: Checker
+    path: str | None = None
+    settled: bool = False  # read whole by lint_document: the one section's findings are final
+    whole_unknown: tuple[tuple[Directive, str], ...] = ()
+
+    @property
+    def suppressed(self) -> bool:
+        """Do suppression comments decide which findings are kept?"""
+        return not self.settled and any(s.directives for s in self.sections)
+
+    def located(self) -> list[tuple[int, int, Finding]]:
+        """(section index, index in the section, finding in the document) for every finding
+        kept, in the order of :attr:`findings`."""
+        out: list[tuple[int, int, Finding]] = []
+        for k, section in enumerate(self.sections):
+            if section.findings:
+                start, line = self.starts[k], self.first_lines[k] - 1
+                out.extend((k, i, _moved(f, start, line, self.path)) for i, f in enumerate(section.findings))
+        if self.suppressed:
+            kept = {id(f) for f in apply_directives([f for _, _, f in out], self._prose())}
+            out = sorted((x for x in out if id(x[2]) in kept), key=lambda x: (x[2].start, x[2].end, x[2].rule))
+        return out
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for _, _, f in self.located())
+
+    @cached_property
+    def directives(self) -> tuple[Directive, ...]:
+        return tuple(replace(d, offset=d.offset + start, start=d.start + start if d.start >= 0 else -1)
+                     for section, start in zip(self.sections, self.starts, strict=True) for d in section.directives)
+
+    @cached_property
+    def unknown_rules(self) -> tuple[tuple[Directive, str], ...]:
+        if self.settled:
+            return self.whole_unknown
+        if not self.directives:
+            return ()
+        return _unknown_rules(_all_checkers(self.checker), self.directives)
+
+    def _prose(self) -> Prose:
+        return Prose(self.text, (), directives=self.directives, format=self.format.name)
+
+
+class DocumentLint:
+    """A document checked again after every change, re-reading only what changed.
+
+    :meth:`update` takes the document's whole new text. The part that differs from the
+    previous text is found by comparing the two (in C, a fraction of a millisecond for
+    a long document); only the sections it touches are read and checked again, and the
+    sections before and after it are kept as they were. Formats without safe cuts (see
+    :mod:`opsc_terms.sections`) are checked whole with :func:`lint_document`. Either way
+    the findings equal those of :func:`lint_document` on the same text.
+
+    Not safe for use from several threads at once; one instance serves one document.
+    """
+
+    def __init__(self, fmt: str, checker: Checker, *, path: str | None = None, min_size: int = 16_384,
+                 section_size: int = sections.SECTION) -> None:
+        self.format = documents.get_format(fmt)
+        self.checker = checker
+        self.path = path
+        self.min_size = min_size  # shorter documents are read whole: it is as fast
+        self.section_size = section_size  # characters a section grows to before it is cut
+        self._text: str | None = None
+        self._sections: list[Section] = []
+        self._lengths: list[int] = []
+        self._settled = False
+        self._unknown: tuple[tuple[Directive, str], ...] = ()
+        self._result: SectionedDocument | None = None
+
+    def update(self, text: str, *, deadline: float | None = None) -> SectionedDocument:
+        """Check ``text``, the document's current text.
+
+        ``deadline`` (a :func:`time.monotonic` time) bounds the work: past it,
+        :class:`~opsc_terms.checker.CheckTimeout` is raised between two steps and the
+        previous version stays the current one.
+        """
+        if self._result is not None and text == self._text:
+            return self._result
+        cutter = sections.cutter(self.format.name, text, self.section_size) if len(text) >= self.min_size else None
+        if cutter is None:
+            self._whole(text, deadline)
+        elif self._text is None or self._settled:
+            bounds = [0, *(cutter(text, 0, len(text)) or ()), len(text)]
+            self._replace(text, 0, len(self._sections), bounds, deadline)
+        else:
+            self._splice(text, cutter, deadline)
+        self._text = text
+        starts = tuple(accumulate(self._lengths, initial=0))[:-1]
+        first_lines = tuple(accumulate((s.breaks for s in self._sections), initial=1))[:-1]
+        self._result = SectionedDocument(text, self.format, tuple(self._sections), starts, first_lines, self.checker,
+                                         self.path, self._settled, self._unknown)
+        return self._result
+
+    def _whole(self, text: str, deadline: float | None) -> None:
+        _check_deadline(deadline)
+        linted = lint_document(text, self.format.name, checker=self.checker, deadline=deadline)
+        self._sections = [Section(len(text), _breaks(text), linted.findings)]
+        self._lengths = [len(text)]
+        self._settled = True
+        self._unknown = linted.unknown_rules
+
+    def _splice(self, text: str, cutter: sections.Cutter, deadline: float | None) -> None:
+        old = self._text
+        assert old is not None
+        prefix = _common_prefix(old, text)
+        suffix = _common_suffix(old, text, min(len(old), len(text)) - prefix)
+        old_end, delta = len(old) - suffix, len(text) - len(old)
+        starts = list(accumulate(self._lengths, initial=0))[:-1]
+        # From the section before the one the change starts in: the cut that starts the
+        # latter depends on the lines around it, which the change may have touched.
+        first = max(bisect_right(starts, prefix) - 2, 0)
+        last = bisect_right(starts, old_end)  # the first section that starts after the change
+        step = 1
+        while True:
+            end = starts[last] + delta if last < len(starts) else len(text)
+            cuts = cutter(text, starts[first], end)
+            if cuts is not None:
+                break
+            # The old cut is no longer one (a code fence opened above it, say): take in more.
+            last, step = min(len(starts), last + step), step * 2
+        # Sections the change did not touch keep what was found in them.
+        unchanged = {old[a:b]: section for (a, b), section in zip(
+            pairwise([*starts[first:last], starts[last] if last < len(starts) else len(old)]),
+            self._sections[first:last], strict=True) if b <= prefix}
+        self._replace(text, first, last, [starts[first], *cuts, end], deadline, unchanged)
+
+    def _replace(self, text: str, first: int, last: int, bounds: Sequence[int], deadline: float | None,
+                 unchanged: dict[str, Section] | None = None) -> None:
+        """Sections ``first:last`` become the sections between ``bounds`` (read again,
+        unless ``unchanged`` has one with the same text); nothing changes if the deadline
+        passes meanwhile."""
+        fresh = []
+        for start, end in pairwise(bounds):
+            _check_deadline(deadline)
+            piece = text[start:end]
+            kept = unchanged.get(piece) if unchanged else None
+            fresh.append(kept if kept is not None else self._section(piece, deadline))
+        self._sections[first:last] = fresh
+        self._lengths[first:last] = [s.length for s in fresh]
+        self._settled = False
+        self._unknown = ()
+
+    def _section(self, piece: str, deadline: float | None) -> Section:
+        prose = documents.read(piece, self.format.name)
+        # With the language "auto", a section's language is detected from the section: a
+        # section is long enough to tell, and a change then never re-reads the document.
+        checkers = _checkers_by_language(prose, self.checker.config, self.checker)
+        findings: list[Finding] = []
+        for one, regions in checkers:
+            findings += one.check(piece, regions=regions, masks=prose.masks, writable=self.format.writable,
+                                  deadline=deadline)
+        if len(checkers) > 1:
+            findings.sort(key=lambda f: (f.start, f.end, f.rule))
+        return Section(len(piece), _breaks(piece), tuple(findings), prose.directives)
+
+
+def _all_checkers(checker: Checker) -> list[Checker]:
+    """``checker``, and with the language "auto" the checkers of every shipped language (a
+    suppression comment may name a rule of any language the document uses)."""
+    if checker.config.language != "auto":
+        return [checker]
+    from . import get_checker
+
+    return [checker, *(get_checker(checker.config.with_overrides(language=language))
+                       for language in available_languages() if language != checker.pack.language.language)]
+
+
+def _check_deadline(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise CheckTimeout
+
+
+def _unknown_rules(checkers: Iterable[Checker], directives: Iterable[Directive]) -> tuple[tuple[Directive, str], ...]:
+    known = {"all"}
+    for checker in checkers:
+        known |= {r.id for r in checker.pack.rules} | {fam.id for fam in checker.pack.families}
+    return tuple((d, name) for d in directives for name in d.rules if name not in known)
+
+
+def _moved(f: Finding, offset: int, lines: int, path: str | None) -> Finding:
+    """A section's finding at its place in the document."""
+    if not offset and not lines and path is None:
+        return f
+    fix = f.fix
+    if fix is not None and offset:
+        fix = replace(fix, edits=tuple(Edit(e.start + offset, e.end + offset, e.text) for e in fix.edits))
+    return replace(f, start=f.start + offset, end=f.end + offset, line=f.line + lines, end_line=f.end_line + lines,
+                   fix=fix, path=path)
+
+
+def _breaks(text: str) -> int:
+    """Line breaks in ``text`` ("\r\n" counts once)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+_PIECE = 1 << 14
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix, compared a piece at a time in C."""
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i:i + _PIECE] == b[i:i + _PIECE]:
+        i += _PIECE
+    lo, hi = i, min(i + _PIECE, n)
+    while lo < hi:  # the answer is in [lo, hi]: halve the piece that differs
+        mid = (lo + hi + 1) // 2
+        if a[i:mid] == b[i:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """Length of the longest common suffix, at most ``limit``."""
+    la, lb = len(a), len(b)
+    i = 0
+    while i < limit and a[la - min(i + _PIECE, limit):la - i] == b[lb - min(i + _PIECE, limit):lb - i]:
+        i = min(i + _PIECE, limit)
+    if i >= limit:
+        return limit
+    lo, hi = i, min(i + _PIECE, limit)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[la - mid:la - i] == b[lb - mid:lb - i]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

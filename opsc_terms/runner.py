@@ -106,24 +106,28 @@ def process(task: Task) -> FileResult:
         result.problem = _reason(exc)
         return result
     try:
-        _run(task, data, result)
+        # Text is decoded here and the file's bytes released before the check: a large
+        # file is then held once, as text, not twice.
+        payload: bytes | Source = data if documents.get_format(fmt).binary else decode(data)
+        del data
+        _run(task, payload, result)
     except (InputError, DocumentError) as exc:
         result.problem = str(exc)
         result.findings = []
     return result
 
 
-def _run(task: Task, data: bytes, result: FileResult) -> None:
+def _run(task: Task, data: bytes | Source, result: FileResult) -> None:
     checker = get_checker(task.config)
     form = documents.get_format(result.fmt)
     source: Source | None = None
-    if form.binary:
+    if isinstance(data, bytes):
         linted = lint_document(data, form.name, checker=checker, path=task.shown)
         if task.mode != "check":
             result.notes.append("Word documents are never changed in place; use --annotate to get a "
                                 "copy with review comments")
     else:
-        source = decode(data)
+        source = data
         linted = lint_document(source.text, form.name, checker=checker, path=task.shown)
     text = linted.prose.text
     result.kinds = linted.prose.kinds

@@ -1,4 +1,4 @@
-"""Source text handling that needs no spaCy: blocks, the normalised view and the prefilter.
+"""Source text handling that needs no spaCy: blocks, sentences, quotations and the normalised view.
 
 The engine never searches the source text directly. It searches a *view* of one block in
 which line breaks and runs of spaces are one space, hyphens inside words are spaces,
@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .lines import Span
 
 # Characters that are removed from the view: soft hyphen and zero-width marks (PDF and
 # HTML exports are full of them, and they split words invisibly).
-_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_HYPHENS = "-\u2010\u2011"
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+HYPHENS = "-\u2010\u2011"
 
 # Character references that stand for quotation marks or spaces in HTML and XML sources:
 # the view shows the character, so a mention in “…” is seen as quoted there too.
@@ -32,16 +32,16 @@ _SPECIAL_RE = re.compile(
     r"(?P<ent>&(?:" + "|".join(sorted(_ENTITIES, key=len, reverse=True)) + r");)"
     # A hyphen at a line end, or (text copied from a PDF) before a space: "porno- graphie".
     # The word is joined only when the joined word is one the rules know.
-    rf"|(?P<lhyph>(?<=\w)[{_HYPHENS}\u00ad](?:[ \t]*\r?\n[ \t]*|[ \t]+)(?=\w))"
-    rf"|(?P<inv>[{_INVISIBLE}]+)"
-    rf"|(?P<hyph>(?<=\w)[{_HYPHENS}](?=\w))"  # hyphen inside a compound: a word boundary
+    rf"|(?P<lhyph>(?<=\w)[{HYPHENS}\u00ad](?:[ \t]*\r?\n[ \t]*|[ \t]+)(?=\w))"
+    rf"|(?P<inv>[{INVISIBLE}]+)"
+    rf"|(?P<hyph>(?<=\w)[{HYPHENS}](?=\w))"  # hyphen inside a compound: a word boundary
     r"|(?P<ws>\s{2,}|[^\S ])"  # any run that is not a single plain space
     # A comma or colon glued to an opening quote (",'Stop'"): the tokeniser would keep
     # them in one token with the word before, and the quotation would go unseen.
     r"|(?P<gap>(?<=\w)[,;:](?=['\"‘“]\w))"
 )
-_WORD_BEFORE_RE = re.compile(r"\w+$")
-_WORD_AFTER_RE = re.compile(r"\w+")
+WORD_BEFORE_RE = re.compile(r"\w+$")
+WORD_AFTER_RE = re.compile(r"\w+")
 
 # URLs, e-mail addresses and hashtags never produce findings; they are blanked in the view.
 MASK_RE = re.compile(
@@ -160,8 +160,8 @@ def _normalise_into(source: str, start: int, end: int, add: Callable[[str, int, 
         kind = m.lastgroup
         length = m.end() - m.start()
         if kind == "lhyph":
-            left = _WORD_BEFORE_RE.search(source, max(start, m.start() - 40), m.start())
-            right = _WORD_AFTER_RE.match(source, m.end(), end)
+            left = WORD_BEFORE_RE.search(source, max(start, m.start() - 40), m.start())
+            right = WORD_AFTER_RE.match(source, m.end(), end)
             joined = (left.group() if left else "") + (right.group() if right else "")
             if join is not None and join(joined):
                 pass  # the line-end hyphen and the break vanish: one word again
@@ -207,7 +207,9 @@ def find_masks(source: str, start: int = 0, end: int | None = None) -> list[Span
 # --------------------------------------------------------------------------- blocks
 
 _BLANK_LINE_RE = re.compile(r"\n[ \t\f\v\r\u00a0]*\n\s*")
-_ENDS_SENTENCE_RE = re.compile(r"[.!?:;)\]”\"’'*_>|]\s*$")
+# Characters that end a sentence (or a line of markup): a blank line after one ends a block.
+BLOCK_END_CHARS = ".!?:;)]”\"’'*_>|"
+_ENDS_SENTENCE_RE = re.compile("[" + re.escape(BLOCK_END_CHARS) + r"]\s*$")
 MAX_BLOCK = 20_000
 
 
@@ -219,17 +221,20 @@ def split_blocks(source: str, start: int = 0, end: int | None = None) -> list[Sp
     sentences, even inside treaty titles, and a title cut in two is no longer a title.
     Very long blocks are cut at a line break so no single spaCy document grows unbounded.
     """
+    return list(iter_blocks(source, start, end))
+
+
+def iter_blocks(source: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
+    """The blocks of :func:`split_blocks`, one at a time."""
     end = len(source) if end is None else end
-    blocks: list[Span] = []
     block_start = start
     for m in _BLANK_LINE_RE.finditer(source, start, end):
         before = source[max(block_start, m.start() - 200):m.start()]
         last_line = before.rsplit("\n", 1)[-1]
         if _ENDS_SENTENCE_RE.search(before) or _looks_like_heading(last_line, source, m.start()):
-            _append_block(blocks, source, block_start, m.start())
+            yield from _cut_block(source, block_start, m.start())
             block_start = m.end()
-    _append_block(blocks, source, block_start, end)
-    return blocks
+    yield from _cut_block(source, block_start, end)
 
 
 def _looks_like_heading(line: str, source: str, pos: int) -> bool:
@@ -242,88 +247,17 @@ def _looks_like_heading(line: str, source: str, pos: int) -> bool:
     return preceded_by_blank and not stripped.endswith((",", " and", " of", " the", " on", " to", "-"))
 
 
-def _append_block(blocks: list[Span], source: str, start: int, end: int) -> None:
+def _cut_block(source: str, start: int, end: int) -> Iterator[Span]:
     while end - start > MAX_BLOCK:
         cut = source.rfind("\n", start + MAX_BLOCK // 2, start + MAX_BLOCK)
         if cut == -1:
             cut = source.rfind(" ", start + MAX_BLOCK // 2, start + MAX_BLOCK)
         if cut == -1:
             cut = start + MAX_BLOCK
-        blocks.append((start, cut))
+        yield start, cut
         start = cut
     if source[start:end].strip():
-        blocks.append((start, end))
-
-
-# --------------------------------------------------------------------------- prefilter
-
-
-class Prefilter:
-    """A cheap keyword scan: text with no candidate word never reaches spaCy.
-
-    ``forms`` are the surface forms of one required word per term or pattern, so text
-    without any of them cannot hold a match. Words split by a line-end hyphen or by an
-    invisible soft hyphen are checked after joining them. The forms are compiled into one
-    trie-shaped regular expression, which scans at close to the speed of a plain search.
-    """
-
-    def __init__(self, forms: Iterable[str]) -> None:
-        self.forms = frozenset(f.lower() for f in forms if f)
-        pattern = trie_pattern(self.forms)
-        # Word edges that also treat "_" as an edge: "_child prostitutes_" is emphasis in
-        # Markdown and in plain-text mail alike.
-        edged = rf"(?<![^\W_])(?:{pattern})(?![^\W_])"
-        self._words = re.compile(edged) if self.forms else None
-        self._words_any_case = re.compile(edged, re.IGNORECASE) if self.forms else None
-        # A break inside a word: a hyphen at a line end, or invisible characters.
-        self._split = re.compile(rf"[{_HYPHENS}\u00ad](?:[ \t]*\r?\n[ \t]*|[ \t]+)|[{_INVISIBLE}]+")
-
-    def hits(self, source: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
-        """(offset, lower-case keyword) of every candidate word in ``source[start:end]``."""
-        end = len(source) if end is None else end
-        if self._words is None or self._words_any_case is None:
-            return []
-        # Matching lower-cased text is much faster than a case-insensitive pattern, and
-        # offsets stay the same unless lower-casing changed a character's length (rare).
-        lowered = source[start:end].lower()
-        if len(lowered) == end - start:
-            found = [(start + m.start(), m.group()) for m in self._words.finditer(lowered)]
-        else:
-            found = [(m.start(), m.group().lower()) for m in self._words_any_case.finditer(source, start, end)]
-        for m in self._split.finditer(source, start, end):
-            left = _WORD_BEFORE_RE.search(source, max(start, m.start() - 40), m.start())
-            right = _WORD_AFTER_RE.match(source, m.end(), end)
-            if left is None or right is None:
-                continue
-            joined = (left.group() + right.group()).lower()
-            if joined in self.forms:
-                found.append((left.start(), joined))
-        return found
-
-    def search(self, source: str, start: int = 0, end: int | None = None) -> bool:
-        return bool(self.hits(source, start, end))
-
-
-def trie_pattern(words: Iterable[str]) -> str:
-    """A regular expression for a set of words, factored as a trie ("porn(?:o|ography)")."""
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def walk(node: dict) -> str:  # type: ignore[type-arg]
-        ending = "" in node
-        branches = [re.escape(char) + walk(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ending:
-            return f"(?:{body})?" if len(branches) > 1 or len(branches[0]) > 1 else f"{body}?"
-        return body
-
-    return walk(trie)
+        yield start, end
 
 
 # --------------------------------------------------------------------------- quotations
@@ -428,16 +362,3 @@ def window(source: str, span: Span, pos: int, size: int = MAX_SENTENCE // 2) -> 
         space = source.rfind(" ", pos, hi)
         hi = space if space > pos else hi
     return lo, hi
-
-
-_Trie = dict[str, "_Trie"]
-
-
-def word_forms(word: str) -> set[str]:
-    """Inflected surface forms of a (singular, lower-case) English word: enough for the prefilter."""
-    forms = {word, word + "s"}
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        forms.add(word + "es")
-    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
-        forms.add(word[:-1] + "ies")
-    return forms

@@ -98,6 +98,8 @@ class Recorded:
 class TestClient(LanguageClient):
     """pytest-lsp's client, also answering the requests a real editor answers."""
 
+    __test__ = False  # not a test class, whatever its name
+
     def __init__(self) -> None:
         super().__init__(converter_factory=default_converter)
         self.recorded = Recorded()
@@ -155,9 +157,13 @@ async def eventually(predicate: Any, what: str) -> None:
 
 
 class Editor:
-    """Drives one server through a client's capability set, tracking document text."""
+    """Drives one server through a client's capability set, tracking document text.
 
-    def __init__(self, client: TestClient) -> None:
+    With ``shared``, the server is one that other tests use too (already initialised with
+    the default settings): :meth:`initialize` then only reads what it answered.
+    """
+
+    def __init__(self, client: TestClient, shared: types.InitializeResult | None = None) -> None:
         self.client = client
         self.recorded = client.recorded
         self.client_name = client.client_name
@@ -166,14 +172,22 @@ class Editor:
         self.pull = False
         self.docs: dict[str, tuple[int, str]] = {}
         self.result: types.InitializeResult | None = None
+        self.shared = shared
 
     # ---- lifecycle
 
     async def initialize(self, options: Any = None, root: Path | None = None) -> types.InitializeResult:
-        self.result = await self.client.initialize_session(types.InitializeParams(
+        if self.shared is not None:
+            if options is not None:
+                raise AssertionError("a shared server has the default settings: use the own_editor fixture")
+            return self._initialized(self.shared)
+        return self._initialized(await self.client.initialize_session(types.InitializeParams(
             capabilities=self.caps, initialization_options=options,
             root_uri=root.as_uri() if root else None,
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)] if root else None))
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)] if root else None)))
+
+    def _initialized(self, result: types.InitializeResult) -> types.InitializeResult:
+        self.result = result
         encoding = self.result.capabilities.position_encoding
         self.encoding = str(encoding.value if isinstance(encoding, types.PositionEncodingKind) else encoding
                             or "utf-16")

@@ -103,7 +103,7 @@ async def test_fix_all_applies_exactly_the_safe_fixes(editor: Editor, tmp_path: 
     # The same through the command, which asks the client to apply the edit.
     result = await editor.command("opscTerms.fixAll", uri)
     assert result == {"applied": True, "fixes": 2}
-    [applied] = editor.recorded.applied_edits
+    [applied] = [a for a in editor.recorded.applied_edits if edits_for(a.edit, uri)]
     assert editor.apply(uri, applied.edit) == expected
 
 

@@ -68,8 +68,8 @@ async def test_advice_gets_no_edit(editor: Editor, tmp_path: Path) -> None:
     findings = {(f.start, f.end): f for f in opsc_terms.check(text)}
     offered = 0
     for diagnostic in diagnostics:
-        assert isinstance(diagnostic.data, dict)
-        finding = findings[(diagnostic.data["start"], diagnostic.data["end"])]
+        [(_, start, end)] = editor.spans(uri, [diagnostic])
+        finding = findings[(start, end)]
         actions = await editor.code_actions(uri, [diagnostic], finding.start, finding.start,
                                             only=[types.CodeActionKind.QuickFix])
         replaces = [a for a in actions if a.title.startswith("Replace")]
@@ -93,7 +93,7 @@ async def test_markup_and_mentions_offer_no_edit(editor: Editor, tmp_path: Path)
     across = text.index("child **prostitutes")
     quoted = text.index("paedophile")
     for offset in (across, quoted):
-        touching = [d for d in diagnostics if d.data and d.data["start"] <= offset < d.data["end"]]
+        touching = [d for d in diagnostics if (span := editor.spans(uri, [d])[0])[1] <= offset < span[2]]
         assert touching
         actions = await editor.code_actions(uri, touching, offset, offset, only=[types.CodeActionKind.QuickFix])
         assert not [a for a in actions if a.title.startswith("Replace")]

@@ -42,7 +42,8 @@ async def test_diagnostics_are_pulled_not_pushed(pull_editor: Editor, tmp_path: 
     assert pull_editor.recorded.published == {}
 
 
-async def test_settings_change_asks_the_client_to_pull_again(pull_editor: Editor, tmp_path: Path) -> None:
+async def test_settings_change_asks_the_client_to_pull_again(own_pull_editor: Editor, tmp_path: Path) -> None:
+    pull_editor = own_pull_editor
     await pull_editor.initialize(root=tmp_path)
     uri = pull_editor.open(tmp_path / "news.txt", SENTENCE)
     assert len(await pull_editor.diagnostics(uri)) == 2

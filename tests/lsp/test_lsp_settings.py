@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from lsp_support import Editor, eventually
 from lsprotocol import types
 
 SENTENCE = "Police rescued three child prostitutes. Viewers of child pornography were arrested.\n"
 
 
+@pytest.fixture
+def editor(own_editor: Editor) -> Editor:
+    """Every test here changes settings or reads the server's messages: a server of its own.
+    Tests of what clients do differently (configuration pulls, file watching) run as each
+    client; the others as one."""
+    return own_editor
+
+
 def severities(diagnostics: list[types.Diagnostic]) -> dict[str, types.DiagnosticSeverity | None]:
     return {str(d.code): d.severity for d in diagnostics}
 
 
-async def test_initialization_options_select_and_override(editor: Editor, tmp_path: Path) -> None:
+async def test_initialization_options_select_and_override(own_vscode_editor: Editor, tmp_path: Path) -> None:
+    editor = own_vscode_editor
     await editor.initialize({"ignore": ["child-pornography"], "severity": {"child-prostitute": "info"}},
                              root=tmp_path)
     uri = editor.open(tmp_path / "news.txt", SENTENCE)
@@ -42,7 +52,8 @@ async def test_configuration_change_rechecks_open_documents(editor: Editor, tmp_
     }
 
 
-async def test_bad_settings_are_reported_once_and_ignored(editor: Editor, tmp_path: Path) -> None:
+async def test_bad_settings_are_reported_once_and_ignored(own_vscode_editor: Editor, tmp_path: Path) -> None:
+    editor = own_vscode_editor
     bad = {"select": "child-pornography", "severity": {"child-pornography": "fatal"}, "profile": "tabloid",
            "debounceMs": "soon"}
     # An editor sends the same settings twice: at start, and when the server asks.
@@ -61,7 +72,8 @@ async def test_bad_settings_are_reported_once_and_ignored(editor: Editor, tmp_pa
     assert any("unknown profile 'tabloid'" in t for t in texts)
 
 
-async def test_config_file_applies_and_editor_settings_override_it(editor: Editor, tmp_path: Path) -> None:
+async def test_config_file_applies_and_editor_settings_override_it(own_vscode_editor: Editor, tmp_path: Path) -> None:
+    editor = own_vscode_editor
     project = tmp_path / "project"
     (project / "drafts").mkdir(parents=True)
     (project / "pyproject.toml").write_text(
@@ -77,7 +89,8 @@ async def test_config_file_applies_and_editor_settings_override_it(editor: Edito
     }
 
 
-async def test_a_broken_config_file_is_reported_once(editor: Editor, tmp_path: Path) -> None:
+async def test_a_broken_config_file_is_reported_once(own_vscode_editor: Editor, tmp_path: Path) -> None:
+    editor = own_vscode_editor
     config = tmp_path / ".opsc-terms.toml"
     config.write_text('profile = "media"\nignore = [child-pornography]\n', encoding="utf-8")
     await editor.initialize(root=tmp_path)
