@@ -39,7 +39,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from opsc_terms import Checker, Finding
-from opsc_terms.checker import CheckTimeout
+from opsc_terms.checker import CheckTimeout, work_clock
 from opsc_terms.documents import format_for
 from opsc_terms.explain import rule_url
 from opsc_terms.findings import chosen_edits
@@ -257,7 +257,7 @@ def lint(snapshot: Snapshot, settings: EditorSettings, checkers: CheckerPool, ge
     lint = state.lint
     if lint is None or lint.checker is not checker or lint.format.name != fmt:
         lint = state.lint = DocumentLint(fmt, checker)
-    checked = lint.update(snapshot.text, deadline=time.monotonic() + timeout)
+    checked = lint.update(snapshot.text, deadline=work_clock() + timeout)
     return (LintResult(snapshot, generation, checked, checker, diagnostics_json(checked, checker, snapshot.codec)),
             resolved.problems)
 

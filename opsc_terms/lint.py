@@ -13,7 +13,6 @@ findings equal :func:`lint_document`'s on the same text.
 
 from __future__ import annotations
 
-import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,7 +21,7 @@ from itertools import accumulate, pairwise
 from typing import Any
 
 from . import detect, documents, sections
-from .checker import Checker, CheckTimeout
+from .checker import Checker, CheckTimeout, work_clock
 from .config import Config
 from .documents import Directive, Prose
 from .findings import Edit, Finding, apply_fixes, chosen_edits
@@ -53,8 +52,8 @@ def lint_document(source: str | bytes, fmt: str = "text", config: Config | None 
     document's language is detected, and so is each paragraph's where a document mixes
     languages: each part is checked with its own language's rules. Raises
     :class:`~opsc_terms.documents.DocumentError` for a document that cannot be read, and
-    :class:`~opsc_terms.checker.CheckTimeout` past ``deadline`` (a :func:`time.monotonic`
-    time).
+    :class:`~opsc_terms.checker.CheckTimeout` past ``deadline`` (a time of
+    :func:`~opsc_terms.checker.work_clock`, the thread's processor time).
     """
     from . import get_checker
 
@@ -320,7 +319,7 @@ class DocumentLint:
     def update(self, text: str, *, deadline: float | None = None) -> SectionedDocument:
         """Check ``text``, the document's current text.
 
-        ``deadline`` (a :func:`time.monotonic` time) bounds the work: past it,
+        ``deadline`` (a :func:`~opsc_terms.checker.work_clock` time) bounds the work: past it,
         :class:`~opsc_terms.checker.CheckTimeout` is raised between two steps and the
         previous version stays the current one.
         """
@@ -359,6 +358,8 @@ class DocumentLint:
         # From the section before the one the change starts in: the cut that starts the
         # latter depends on the lines around it, which the change may have touched.
         first = max(bisect_right(starts, prefix) - 2, 0)
+        if first and sections.head(self.format.name, old) != sections.head(self.format.name, text):
+            first = 0  # a line far below opened or closed front matter at the top
         last = bisect_right(starts, old_end)  # the first section that starts after the change
         step = 1
         while True:
@@ -416,7 +417,7 @@ def _all_checkers(checker: Checker) -> list[Checker]:
 
 
 def _check_deadline(deadline: float | None) -> None:
-    if deadline is not None and time.monotonic() > deadline:
+    if deadline is not None and work_clock() > deadline:
         raise CheckTimeout
 
 

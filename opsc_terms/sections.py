@@ -158,6 +158,14 @@ def _looks_like_front_matter(text: str, pos: int) -> bool:
 Cutter = Callable[[str, int, int], "list[int] | None"]
 
 
+def head(fmt: str, text: str) -> int:
+    """The length of the part at the start of ``text`` whose extent depends on text far
+    after it: Markdown front matter, which a closing line anywhere below may end (0 when
+    there is none). When it differs between two versions, the document is cut again from
+    its start."""
+    return _front_matter_end(text) if fmt == "markdown" else 0
+
+
 def cutter(fmt: str, text: str, size: int = SECTION) -> Cutter | None:
     """The function that finds cuts in a document of format ``fmt``, or None when the
     document must be read whole.

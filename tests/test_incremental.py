@@ -9,14 +9,12 @@ compare every version with :func:`~opsc_terms.lint.lint_document` on the same te
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opsc_terms import get_checker
-from opsc_terms.checker import CheckTimeout
+from opsc_terms.checker import CheckTimeout, work_clock
 from opsc_terms.lint import DocumentLint, lint_document
 from opsc_terms.sections import cutter
 
@@ -179,6 +177,20 @@ def test_a_document_read_whole_is_time_boxed_too() -> None:
     text = "".join(f"<p>Paragraph {i}: the police found {i} child prostitutes.</p>\n\n" for i in range(3000))
     linted = DocumentLint("html", get_checker())
     with pytest.raises(CheckTimeout):
-        linted.update(text, deadline=time.monotonic() + 0.01)
+        linted.update(text, deadline=work_clock() + 0.01)
     assert linted.update("<p>child prostitutes</p>").findings == lint_document(
         "<p>child prostitutes</p>", "html", checker=linted.checker).findings
+
+
+def test_a_line_far_below_that_closes_front_matter_rereads_the_top() -> None:
+    # Front matter opened on the first line and never closed is not front matter; a
+    # closing line typed at the end makes everything above it front matter, and deleting
+    # it again makes the paragraphs prose.
+    body = "".join(f"Paragraph {i} on child prostitutes.\n\n" for i in range(6))
+    text = "---\ntitle: a report\n\n" + body
+    linted = DocumentLint("markdown", get_checker(), min_size=0, section_size=0)
+    assert len(linted.update(text).findings) == 6
+    closed = text + "---\n"
+    assert_same(linted, closed, "markdown")
+    assert not linted.update(closed).findings
+    assert_same(linted, text, "markdown")
