@@ -577,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"],
                         help="what to log to standard error (default: warning)")
     parser.add_argument("--check-timeout", type=float, default=DEFAULT_CHECK_TIMEOUT, metavar="SECONDS",
-                        help="give up checking a document after this long and keep its last result "
+                        help="give up checking a document after this much processor time and keep its last result "
                              f"(default: {DEFAULT_CHECK_TIMEOUT:g})")
     parser.add_argument("--max-message-mb", type=int, default=DEFAULT_MAX_MESSAGE_MB, metavar="MB",
                         help="refuse (and skip) messages larger than this, in MiB "
