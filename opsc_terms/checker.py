@@ -126,7 +126,7 @@ class Checker:
         # keyword it contains, because the token Matcher's cost grows with every pattern.
         self.pattern_rules: Mapping[str, frozenset[str]] = found.patterns
         self._engine: _Engine | None = None
-        self._cache: OrderedDict[tuple[str, tuple[Span, ...]], list[_Cached]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, _Markup], list[_Cached]] = OrderedDict()
         self._cache_chars = 0
         self._cache_lock = threading.Lock()
         self._rules_by_id = {r.id: r for r in self.rules}
@@ -134,9 +134,12 @@ class Checker:
     # ---- public
 
     def check(self, text: str, *, regions: Sequence[Span] | None = None, masks: Sequence[Span] = (),
-              path: str | None = None, writable: bool = True, deadline: float | None = None) -> list[Finding]:
+              path: str | None = None, writable: bool = True, deadline: float | None = None,
+              emphasis: Sequence[Span] = ()) -> list[Finding]:
         """Findings in ``text``. ``regions`` limit checking to prose (source offsets);
-        ``masks`` are spans inside them that must never be reported (code, markup).
+        ``masks`` are spans inside them that must never be reported (code, markup);
+        ``emphasis`` are spans set in italics by formatting the text does not show (a
+        Word document's italic runs), which the judgement reads as it reads italics.
 
         A finding's fix is never more than advice where its words run across a mask (the
         fix would delete the markup) or, with ``writable`` False, in a document that is
@@ -146,13 +149,14 @@ class Checker:
         """
         regions = [(0, len(text))] if regions is None else regions
         sorted_masks = sorted(masks)
-        sweep = _MaskSweep(sorted_masks)
+        sweep, italics = _MaskSweep(sorted_masks), _MaskSweep(sorted(emphasis))
         lines: LineIndex | None = None
         findings: list[Finding] = []
         # Block by block, a batch at a time: nothing held for the whole text but the
         # findings, so a large file costs memory for its findings, not for its blocks.
         for batch in _batches(_blocks(text, regions)):
-            found_per_block = self._check_blocks(text, batch, [sweep.inside(b) for b in batch], deadline)
+            markup = [_Markup(sweep.inside(b), italics.inside(b)) for b in batch]
+            found_per_block = self._check_blocks(text, batch, markup, deadline)
             for block, found in zip(batch, found_per_block, strict=True):
                 if not found:
                     continue
@@ -177,12 +181,12 @@ class Checker:
                         lang=self.pack.language.language))
         return findings
 
-    def _check_blocks(self, text: str, blocks: Sequence[Span], block_masks: Sequence[tuple[Span, ...]],
+    def _check_blocks(self, text: str, blocks: Sequence[Span], block_masks: Sequence[_Markup],
                       deadline: float | None) -> list[list[_Cached]]:
         """The findings of each block, relative to its start: from the cache, from the
         result cache, or from the engine for blocks the prefilter lets through."""
         results: list[list[_Cached] | None] = [None] * len(blocks)
-        keys: list[tuple[str, tuple[Span, ...]] | None] = [None] * len(blocks)
+        keys: list[tuple[str, _Markup] | None] = [None] * len(blocks)
         uncached: list[int] = []
         with self._cache_lock:
             for i, (block, masks) in enumerate(zip(blocks, block_masks, strict=True)):
@@ -243,7 +247,7 @@ class Checker:
             store.put_many(fresh)
         return [r if r is not None else [] for r in results]
 
-    def _store(self, key: tuple[str, tuple[Span, ...]], found: list[_Cached]) -> None:
+    def _store(self, key: tuple[str, _Markup], found: list[_Cached]) -> None:
         """Remember a block's findings; the cache is bounded by the characters it holds."""
         with self._cache_lock:
             if key in self._cache:
@@ -302,7 +306,7 @@ class _Engine:
         self._join = lambda word: self.norm(word) in vocabulary
 
     def run(self, text: str,
-            blocks: Sequence[tuple[Span, tuple[Span, ...], list[tuple[int, str]]]]) -> list[list[_Cached]]:
+            blocks: Sequence[tuple[Span, _Markup, list[tuple[int, str]]]]) -> list[list[_Cached]]:
         """Findings per block, relative to the block's start.
 
         spaCy's vocabulary keeps every word it has seen; in a memory zone the words of
@@ -312,7 +316,7 @@ class _Engine:
         return self._run(text, blocks)
 
     def _run(self, text: str,
-             blocks: Sequence[tuple[Span, tuple[Span, ...], list[tuple[int, str]]]]) -> list[list[_Cached]]:
+             blocks: Sequence[tuple[Span, _Markup, list[tuple[int, str]]]]) -> list[list[_Cached]]:
         """Every judgement is local to a sentence, so only the sentences that hold a keyword
         are normalised and tokenised: in dense text that is a small part of each block."""
         from .context import judge
@@ -321,7 +325,7 @@ class _Engine:
         no_rules: frozenset[str] = frozenset()
         jobs: list[tuple[int, View, frozenset[str]]] = []
         quotations: list[list[Span]] = []  # per block: the spans inside quotation marks
-        for index, ((start, end), block_masks, hits) in enumerate(blocks):
+        for index, ((start, end), markup, hits) in enumerate(blocks):
             sentences = sentence_spans(text, start, end, self._abbreviations)
             firsts = [s for s, _ in sentences]
             windows: dict[Span, frozenset[str]] = {}
@@ -329,11 +333,14 @@ class _Engine:
                 sentence = sentences[max(0, bisect_right(firsts, pos) - 1)]
                 span = window(text, sentence, pos)
                 windows[span] = windows.get(span, no_rules) | pattern_rules.get(word, no_rules)
-            extra_masks = [(start + s, start + e) for s, e in block_masks]
+            extra_masks = [(start + s, start + e) for s, e in markup.masks]
+            italics = [(start + s, start + e) for s, e in markup.emphasis]
             quotations.append(quotation_spans(text, start, end))
             for (w_start, w_end), with_patterns in sorted(windows.items()):
                 masks = find_masks(text, w_start, w_end) + [m for m in extra_masks if m[1] > w_start and m[0] < w_end]
-                jobs.append((index, build_view(text, w_start, w_end, masks=masks, join=self._join), with_patterns))
+                emphasis = [m for m in italics if m[1] > w_start and m[0] < w_end]
+                view = build_view(text, w_start, w_end, masks=masks, join=self._join, emphasis=emphasis)
+                jobs.append((index, view, with_patterns))
         out: list[list[_Cached]] = [[] for _ in blocks]
         seen: list[set[tuple[int, int, str]]] = [set() for _ in blocks]
         for (index, view, with_patterns), doc in zip(jobs, self.nlp.pipe(j[1].text for j in jobs), strict=True):
@@ -457,6 +464,15 @@ def _runs(indices: Sequence[int]) -> Iterable[list[int]]:
         yield run
 
 
+@dataclass(frozen=True)
+class _Markup:
+    """What a block's formatting says, relative to the block's start: the spans never
+    reported (code, markup) and the spans in italics that the text does not show."""
+
+    masks: tuple[Span, ...] = ()
+    emphasis: tuple[Span, ...] = ()
+
+
 class _MaskSweep:
     """The masks inside each block, relative to the block's start, for blocks given in order.
 
@@ -503,7 +519,7 @@ def _batches(blocks: Iterable[Span], chars: int = 1 << 16) -> Iterator[list[Span
         yield batch
 
 
-def _key(key: tuple[str, tuple[Span, ...]] | None) -> tuple[str, tuple[Span, ...]]:
+def _key(key: tuple[str, _Markup] | None) -> tuple[str, _Markup]:
     assert key is not None  # set for every block that reaches the engine
     return key
 

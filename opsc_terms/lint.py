@@ -66,7 +66,7 @@ def lint_document(source: str | bytes, fmt: str = "text", config: Config | None 
     findings: list[Finding] = []
     for one, regions in checkers:
         findings += one.check(prose.text, regions=regions, masks=prose.masks, path=path, writable=form.writable,
-                              deadline=deadline)
+                              deadline=deadline, emphasis=prose.emphasis)
     if len(checkers) > 1:
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
     findings = apply_directives(findings, prose)
@@ -399,7 +399,7 @@ class DocumentLint:
         findings: list[Finding] = []
         for one, regions in checkers:
             findings += one.check(piece, regions=regions, masks=prose.masks, writable=self.format.writable,
-                                  deadline=deadline)
+                                  deadline=deadline, emphasis=prose.emphasis)
         if len(checkers) > 1:
             findings.sort(key=lambda f: (f.start, f.end, f.rule))
         return Section(len(piece), _breaks(piece), tuple(findings), prose.directives)

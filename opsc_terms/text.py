@@ -89,13 +89,27 @@ class View:
     def to_source(self, start: int, end: int) -> Span:
         return self.source_start(start), self.source_end(end)
 
+    def to_view(self, pos: int) -> int:
+        """The view offset of source offset ``pos``; an offset inside a piece the view
+        replaced (a line break, an entity) goes to the end of that piece."""
+        i = bisect_right(self._s_starts, pos) - 1
+        if i < 0:
+            return 0
+        v_end = self._v_starts[i + 1] if i + 1 < len(self._v_starts) else len(self.text)
+        if self._identity[i]:
+            return min(self._v_starts[i] + pos - self._s_starts[i], v_end)
+        return self._v_starts[i] if pos == self._s_starts[i] else v_end
+
 
 def build_view(source: str, start: int, end: int, *, masks: Sequence[Span] = (),
-               join: Callable[[str], bool] | None = None) -> View:
+               join: Callable[[str], bool] | None = None, emphasis: Sequence[Span] = ()) -> View:
     """The normalised view of ``source[start:end]`` with ``masks`` blanked.
 
     ``join`` decides whether a word split by a hyphen at a line end ("pros-\\ntitution")
-    is one word; by default the hyphen is kept as a word boundary.
+    is one word; by default the hyphen is kept as a word boundary. ``emphasis`` are spans
+    the document sets in italics without any markup in its text (a Word document's
+    italic runs): they become marks like those of ``<i>`` and ``</i>``, so the judgement
+    reads them as it reads italics written as markup.
     """
     view = View("", start)
     pieces: list[str] = []
@@ -134,6 +148,10 @@ def build_view(source: str, start: int, end: int, *, masks: Sequence[Span] = (),
         cursor = m_end
     _normalise_into(source, cursor, end, add, join, mark)
     view.text = "".join(pieces)
+    if emphasis:
+        for e_start, e_end in _clip(sorted(emphasis), start, end):
+            view.marks += [(view.to_view(e_start), "<i>"), (view.to_view(e_end), "</i>")]
+        view.marks.sort()
     return view
 
 

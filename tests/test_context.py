@@ -268,6 +268,28 @@ def test_italics_and_link_text_mark_the_title_of_a_work(tmp_path: Path, name: st
     assert [(f["severity"], f["context"]) for f in json.loads(result.stdout)] == [("info", "work")]
 
 
+@pytest.mark.parametrize(("runs", "expected"), [
+    (("We saw ", "Child Bride", " at the festival."), [("info", "work")]),
+    (("Her essay on ", "Child Sex Tourism in Asia", " won a prize."), [("info", "work")]),
+    # Italics around words that are not a title stay a plain use.
+    (("Police found ", "child pornography", " on every drive."), [("error", None)]),
+])
+def test_italics_in_a_word_document_mark_the_title_of_a_work(tmp_path: Path, runs: tuple[str, str, str],
+                                                            expected: list[tuple[str, str | None]]) -> None:
+    from wordfiles import make_docx
+
+    italic, plain = tmp_path / "italic.docx", tmp_path / "plain.docx"
+    italic.write_bytes(make_docx(italic=[runs]))
+    plain.write_bytes(make_docx(body=["".join(runs)]))
+    found = {}
+    for path in (italic, plain):
+        result = CliRunner().invoke(cli, ["check", "--isolated", "--format", "json", "--exit-zero", str(path)])
+        found[path.name] = [(f["severity"], f["context"]) for f in json.loads(result.stdout)]
+    assert found["italic.docx"] == expected
+    # The same words without italics: the formatting, not the words, made the difference.
+    assert found["plain.docx"] != expected or expected == [("error", None)]
+
+
 def test_bold_is_stress_not_a_title(tmp_path: Path) -> None:
     path = tmp_path / "stress.md"
     path.write_text("Police found **Child Pornography** on every drive.\n", encoding="utf-8")

@@ -15,8 +15,11 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def make_docx(*, body: Sequence[str] = (), table: Sequence[Sequence[str]] = (), header: str = "",
-              footer: str = "", footnotes: Sequence[str] = (), tracked: tuple[str, str, str] | None = None) -> bytes:
+              footer: str = "", footnotes: Sequence[str] = (), tracked: tuple[str, str, str] | None = None,
+              italic: Sequence[tuple[str, str, str]] = ()) -> bytes:
     """A .docx file's bytes.
+
+    ``italic`` are paragraphs of three runs (before, in italics, after).
 
     ``tracked`` is (before, deleted, inserted): a paragraph with a tracked deletion and a
     tracked insertion after the text ``before``.
@@ -26,6 +29,10 @@ def make_docx(*, body: Sequence[str] = (), table: Sequence[Sequence[str]] = (), 
     document = docx.Document()
     for text in body:
         document.add_paragraph(text)
+    for before, slanted, after in italic:
+        paragraph = document.add_paragraph(before)
+        paragraph.add_run(slanted).italic = True
+        paragraph.add_run(after)
     if table:
         t = document.add_table(rows=len(table), cols=max(len(row) for row in table))
         for r, row in enumerate(table):
