@@ -298,6 +298,7 @@ class _Engine:
 
         self.checker = checker
         self._abbreviations = frozenset(checker.pack.language.grammar.abbreviations)
+        self._provisions = frozenset(checker.pack.language.grammar.provision_words)
         self.nlp, self.norm = pipeline(checker.pack.language)
         self.matchers: Matchers = Matchers(self.nlp, self.norm, checker.rules, checker.pack.language,
                                            allow=checker.config.allow)
@@ -326,7 +327,7 @@ class _Engine:
         jobs: list[tuple[int, View, frozenset[str]]] = []
         quotations: list[list[Span]] = []  # per block: the spans inside quotation marks
         for index, ((start, end), markup, hits) in enumerate(blocks):
-            sentences = sentence_spans(text, start, end, self._abbreviations)
+            sentences = sentence_spans(text, start, end, self._abbreviations, self._provisions)
             firsts = [s for s, _ in sentences]
             windows: dict[Span, frozenset[str]] = {}
             for pos, word in hits:

@@ -291,6 +291,9 @@ class Grammar:
     irregular_plurals: tuple[str, ...] = ()  # plurals without such an ending ("children", "women")
     age_words: tuple[str, ...] = ()  # numbers from one to seventeen written as words (for #age)
     abbreviations: tuple[str, ...] = ()  # words before a full stop that does not end a sentence
+    # Words that name a provision before its number ("article 2."): such a label before a
+    # full stop heads the sentence after it and is not a sentence of its own.
+    provision_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -339,12 +339,13 @@ def quotation_spans(source: str, start: int, end: int) -> list[Span]:
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«¿¡(\[\s]*[A-Z0-9À-ÖØ-ÞŒŸ])")
 _ABBREVIATION_BEFORE_RE = re.compile(r"([\w.]+)$")
 # A paragraph or section number on its own, with any heading or list markup before it.
-_LABEL_RE = re.compile(r"\s*[#>*\-•]*\s*(?:§+\s*|(?:section|sec|article|art|rule|chapter|part|clause|schedule)"
-                       r"\.?\s+)?\(?[0-9IVXLC]+[A-Za-z]?(?:[.\-][0-9]+)*\)?\s*", re.IGNORECASE)
+_LABEL_RE = re.compile(r"\s*[#>*\-•]*\s*(?:§+\s*|(?P<word>\w+)\.?\s+)?\(?[0-9IVXLC]+[A-Za-z]?(?:[.\-][0-9]+)*\)?\s*",
+                       re.IGNORECASE)
 MAX_SENTENCE = 2000
 
 
-def sentence_spans(source: str, start: int, end: int, abbreviations: frozenset[str] = frozenset()) -> list[Span]:
+def sentence_spans(source: str, start: int, end: int, abbreviations: frozenset[str] = frozenset(),
+                   provisions: frozenset[str] = frozenset()) -> list[Span]:
     """Sentences of ``source[start:end]``, split after . ! ? before a capital or a digit.
 
     Abbreviations ("No. 9775", "art. 2") and initials do not end a sentence. Blank lines do
@@ -357,7 +358,8 @@ def sentence_spans(source: str, start: int, end: int, abbreviations: frozenset[s
         word = before.group(1).lower().rstrip(".") if before else ""
         if word in abbreviations or (len(word) == 1 and word.isalpha()):
             continue
-        if _LABEL_RE.fullmatch(source, sentence_start, m.start()):
+        label = _LABEL_RE.fullmatch(source, sentence_start, m.start())
+        if label is not None and (label.group("word") is None or label.group("word").lower() in provisions):
             continue  # "12." or "§ 2258C." labels the sentence that follows; it is not one
         cut = m.end()
         spans.append((sentence_start, cut))

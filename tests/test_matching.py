@@ -117,3 +117,25 @@ def test_html_character_references_count_as_quotation_marks() -> None:
     assert [(f.text, f.severity, f.context) for f in found] == [("child pornography", "info", "mention")]
     found = opsc_terms.check("Police warn of &#8216;sextortion&#8217; of teenagers.")
     assert [(f.text, f.severity) for f in found] == [("sextortion", "warning")]
+
+
+@pytest.mark.parametrize(("language", "text", "sentences"), [
+    ("en", "Article 2. Child pornography is defined below. It covers images.", 2),
+    ("en", "Chapter IV. The offences. Nothing more.", 2),
+    ("en", "§ 2258C. Reporting duties apply. Then more.", 2),
+    ("en", "Stage 2. The offences. Nothing more.", 3),  # a word that names no provision: a sentence of its own
+    ("fr", "Article 2. La pornographie enfantine est définie. Elle couvre les images.", 2),
+    ("fr", "Chapitre IV. Des infractions. Rien de plus.", 2),
+    ("es", "Artículo 2. La pornografía infantil se define así. Cubre imágenes.", 2),
+    ("es", "Capítulo IV. De los delitos. Nada más.", 2),
+])
+def test_a_provision_label_heads_the_sentence_after_it(language: str, text: str, sentences: int) -> None:
+    from opsc_terms.ruleset import load_builtin
+    from opsc_terms.text import sentence_spans
+
+    grammar = load_builtin(language).language.grammar
+    spans = sentence_spans(text, 0, len(text), frozenset(grammar.abbreviations), frozenset(grammar.provision_words))
+    assert len(spans) == sentences, [text[s:e] for s, e in spans]
+    if sentences == 2:
+        assert text[spans[0][0]:spans[0][1]].split(".")[0] in text[:spans[0][1]]
+        assert len(text[spans[0][0]:spans[0][1]].rstrip().split(". ")) == 2  # label and its sentence together
