@@ -8,6 +8,7 @@ Results are cached per block of text, so an editor re-checks only the blocks tha
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from bisect import bisect_left, bisect_right
@@ -28,7 +29,17 @@ from .lines import LineIndex, Span
 from .prefilter import Keywords, Normaliser, Prefilter, keywords, lookup_table, stop_words
 from .rendering import Rendered, Slot, render
 from .ruleset import SEVERITY_RANK, Grammar, Replacement, Rule, RulePack, Severity, load_builtin, load_language
-from .text import View, build_view, find_masks, iter_blocks, quotation_spans, sentence_spans, split_blocks, window
+from .text import (
+    BlockRules,
+    View,
+    build_view,
+    find_masks,
+    iter_blocks,
+    quotation_spans,
+    sentence_spans,
+    split_blocks,
+    window,
+)
 
 if TYPE_CHECKING:
     from .context import ContextModel, Occurrence
@@ -130,6 +141,7 @@ class Checker:
         self._cache_chars = 0
         self._cache_lock = threading.Lock()
         self._rules_by_id = {r.id: r for r in self.rules}
+        self._block_rules = _block_rules(self.pack)
 
     # ---- public
 
@@ -154,7 +166,7 @@ class Checker:
         findings: list[Finding] = []
         # Block by block, a batch at a time: nothing held for the whole text but the
         # findings, so a large file costs memory for its findings, not for its blocks.
-        for batch in _batches(_blocks(text, regions)):
+        for batch in _batches(_blocks(text, regions, self._block_rules)):
             markup = [_Markup(sweep.inside(b), italics.inside(b)) for b in batch]
             found_per_block = self._check_blocks(text, batch, markup, deadline)
             for block, found in zip(batch, found_per_block, strict=True):
@@ -496,14 +508,26 @@ class _MaskSweep:
         return tuple((max(s, start) - start, min(e, end) - start) for s, e in self.active if s < end)
 
 
-def _blocks(text: str, regions: Sequence[Span]) -> Iterator[Span]:
+def _blocks(text: str, regions: Sequence[Span], rules: BlockRules) -> Iterator[Span]:
     """The blocks of every region, in order of position."""
     ordered = sorted(regions)
     if all(a[1] <= b[0] for a, b in pairwise(ordered)):
         for start, end in ordered:
-            yield from iter_blocks(text, start, end)
+            yield from iter_blocks(text, start, end, rules)
     else:  # regions that overlap (no reader makes them): their blocks, sorted
-        yield from sorted(b for r in ordered for b in split_blocks(text, r[0], r[1]))
+        yield from sorted(b for r in ordered for b in split_blocks(text, r[0], r[1], rules))
+
+
+def _block_rules(pack: RulePack) -> BlockRules:
+    """Where blank lines end blocks in this pack's language (see :class:`BlockRules`)."""
+    cues = pack.language.context
+    # An entry opens with a provision of a named instrument, after at most one label in
+    # capitals ("OFFENCE", "DÉLIT"): the heading above it names what the provision covers.
+    entry = (re.compile(r"[ \t]*(?:(?-i:[A-ZÀ-ÖØ-Þ]{2,})[ \t]+)?(?:" + "|".join(f"(?:{c})" for c in cues.citations)
+                        + ")", re.IGNORECASE) if cues.citations else None)
+    instrument = (re.compile("|".join(f"(?:{c})" for c in cues.citation_instruments), re.IGNORECASE)
+                  if cues.citation_instruments else None)
+    return BlockRules(frozenset(w.lower() for w in pack.language.grammar.small_title_words), entry, instrument)
 
 
 def _batches(blocks: Iterable[Span], chars: int = 1 << 16) -> Iterator[list[Span]]:

@@ -231,7 +231,29 @@ _ENDS_SENTENCE_RE = re.compile("[" + re.escape(BLOCK_END_CHARS) + r"]\s*$")
 MAX_BLOCK = 20_000
 
 
-def split_blocks(source: str, start: int = 0, end: int | None = None) -> list[Span]:
+@dataclass(frozen=True)
+class BlockRules:
+    """What the language tells about where a blank line ends a block.
+
+    ``open_words`` cannot end a heading: a short line that ends with one ("… of the") was
+    cut mid-phrase. A paragraph whose first line matches ``entry`` at its start and names
+    an instrument (``instrument`` found in that line) belongs to the heading above it: an
+    entry that opens with the provision the heading names ("Child pornography" /
+    "OFFENCE  Section 163.1 of the Criminal Code"), which the judgement must see whole.
+    """
+
+    open_words: frozenset[str] = frozenset()
+    entry: re.Pattern[str] | None = None
+    instrument: re.Pattern[str] | None = None
+
+    def opens_entry(self, source: str, pos: int, end: int) -> bool:
+        if self.entry is None or self.instrument is None or self.entry.match(source, pos, end) is None:
+            return False
+        line_end = source.find("\n", pos, end)
+        return self.instrument.search(source, pos, end if line_end == -1 else line_end) is not None
+
+
+def split_blocks(source: str, start: int = 0, end: int | None = None, rules: BlockRules = BlockRules()) -> list[Span]:
     """Split ``source[start:end]`` into blocks that are checked independently.
 
     A blank line ends a block only where the text before it ends a sentence (or a
@@ -239,30 +261,38 @@ def split_blocks(source: str, start: int = 0, end: int | None = None) -> list[Sp
     sentences, even inside treaty titles, and a title cut in two is no longer a title.
     Very long blocks are cut at a line break so no single spaCy document grows unbounded.
     """
-    return list(iter_blocks(source, start, end))
+    return list(iter_blocks(source, start, end, rules))
 
 
-def iter_blocks(source: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
+def iter_blocks(source: str, start: int = 0, end: int | None = None,
+                rules: BlockRules = BlockRules()) -> Iterator[Span]:
     """The blocks of :func:`split_blocks`, one at a time."""
     end = len(source) if end is None else end
     block_start = start
     for m in _BLANK_LINE_RE.finditer(source, start, end):
         before = source[max(block_start, m.start() - 200):m.start()]
         last_line = before.rsplit("\n", 1)[-1]
-        if _ENDS_SENTENCE_RE.search(before) or _looks_like_heading(last_line, source, m.start()):
+        if _ENDS_SENTENCE_RE.search(before) or (
+                _looks_like_heading(last_line, source, m.start(), rules.open_words)
+                and not rules.opens_entry(source, m.end(), end)):
             yield from _cut_block(source, block_start, m.start())
             block_start = m.end()
     yield from _cut_block(source, block_start, end)
 
 
-def _looks_like_heading(line: str, source: str, pos: int) -> bool:
+_LAST_WORD_RE = re.compile(r"[\w']+$")
+
+
+def _looks_like_heading(line: str, source: str, pos: int, open_words: frozenset[str]) -> bool:
     stripped = line.strip()
     if not stripped or len(stripped) > 80:
         return False
     line_start = pos - len(line)
     # A short line that follows a blank line (or starts the text) and is not cut mid-phrase.
     preceded_by_blank = line_start == 0 or source[max(0, line_start - 2):line_start].strip() == ""
-    return preceded_by_blank and not stripped.endswith((",", " and", " of", " the", " on", " to", "-"))
+    last = _LAST_WORD_RE.search(stripped)
+    cut_mid_phrase = stripped.endswith((",", "-")) or (last is not None and last.group().lower() in open_words)
+    return preceded_by_blank and not cut_mid_phrase
 
 
 def _cut_block(source: str, start: int, end: int) -> Iterator[Span]:

@@ -318,3 +318,41 @@ def test_words_inside_quotation_marks_are_never_fixed(text: str) -> None:
     assert findings
     assert not any(f.fixable() for f in findings)
     assert opsc_terms.fix(text, findings) == text
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), [
+    # A headword whose entry opens with the provision of a named code or act.
+    ("en", "Child pornography\n\nOFFENCE     Section 163.1 of the Criminal Code\n", ("warning", "legal")),
+    ("en", "Child prostitution\n\nSection 212(4) of the Criminal Code, repealed in 2014\n", ("info", "citation")),
+    ("fr", "Pornographie enfantine\n\nDÉLIT   Article 227-23 du Code pénal\n", ("warning", "legal")),
+    ("es", "Pornografía infantil\n\nDELITO   Artículo 189 del Código Penal\n", ("warning", "legal")),
+    # A heading above ordinary prose, or above a number that is no provision of any law.
+    ("en", "Child pornography\n\nThe police found more of it last week.\n", ("error", None)),
+    ("en", "Child pornography\n\nSection 3 of this report looks at it.\n", ("error", None)),
+    ("fr", "Pédopornographie\n\nLa police en a trouvé davantage.\n", ("error", None)),
+])
+def test_a_headword_above_the_provision_it_names_is_legal_register(language: str, text: str,
+                                                                     expected: tuple[str, str | None]) -> None:
+    [finding] = opsc_terms.check(text, config=opsc_terms.Config(language=language))
+    assert (finding.severity, finding.context) == expected
+    if expected[0] != "error":  # the same heading over a line of prose stays a plain use
+        [alone] = opsc_terms.check(text.split("\n\n")[0] + "\n\nNothing more was said.\n",
+                                   config=opsc_terms.Config(language=language))
+        assert (alone.severity, alone.context) == ("error", None)
+
+
+@pytest.mark.parametrize(("language", "heading", "split"), [
+    ("en", "Measures for", False),  # ends with a small word: cut mid-phrase
+    ("en", "Measures against abuse", True),
+    ("fr", "Les mesures prises contre", False),
+    ("fr", "Mesures de", False),
+    ("es", "Las medidas contra", False),
+    ("es", "Medidas de protección", True),
+])
+def test_a_heading_cut_mid_phrase_stays_with_the_next_line(language: str, heading: str, split: bool) -> None:
+    from opsc_terms.checker import _block_rules
+    from opsc_terms.ruleset import load_builtin
+    from opsc_terms.text import split_blocks
+
+    text = f"{heading}\n\nthe rest of the line follows here."
+    assert (len(split_blocks(text, rules=_block_rules(load_builtin(language)))) == 2) is split
