@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import cache as caching
 from .config import Config
@@ -27,6 +27,8 @@ from .prefilter import Keywords, Normaliser, Prefilter, keywords, lookup_table, 
 from .rendering import Rendered, Slot, render
 from .ruleset import SEVERITY_RANK, Replacement, Rule, RulePack, Severity, load_builtin, load_language
 from .text import View, build_view, find_masks, iter_blocks, quotation_spans, sentence_spans, split_blocks, window
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from .context import ContextModel, Occurrence
@@ -279,6 +281,7 @@ class _Engine:
         self.model: ContextModel = ContextModel(checker.pack, self.matchers)
         vocabulary = self.matchers.vocabulary
         self._join = lambda word: self.norm(word) in vocabulary
+        self._values: dict[Any, Any] = {}
 
     def run(self, text: str,
             blocks: Sequence[tuple[Span, tuple[Span, ...], list[tuple[int, str]]]]) -> list[list[_Cached]]:
@@ -374,11 +377,20 @@ class _Engine:
             message = f"{plain} A warning, not an error: {note}."
         else:
             message = compose_message(rule, text[start:end], words, o.context, note, grammar_note)
+        texts = self._shared(texts)
         return _Cached(rule=rule, severity=o.severity, context=o.context, start=span_start - block_start,
-                       end=end - block_start, text=text[span_start:end], replacements=texts,
+                       end=end - block_start, text=self._shared(text[span_start:end]), replacements=texts,
                        fix=texts[0] if texts else None, grammar=first.grammar if first is not None else None,
                        quoted=quoted, acronym=slot.acronym,
-                       automatic=rule.fix is not None and preferred is rule.fix, message=message)
+                       automatic=rule.fix is not None and preferred is rule.fix, message=self._shared(message))
+
+    def _shared(self, value: _T) -> _T:
+        """One object for equal messages, words and replacement lists: a large file has
+        tens of thousands of findings and only a few hundred different messages."""
+        kept = self._values.setdefault(value, value)
+        if len(self._values) > 100_000:
+            self._values.clear()
+        return kept  # type: ignore[no-any-return]
 
 
 def _in_span(r: Rendered, source: str, span_start: int, start: int) -> str:
