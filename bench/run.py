@@ -233,10 +233,11 @@ def accuracy(quick: bool) -> dict[str, Any]:
 
 
 def tests(quick: bool) -> dict[str, Any]:
-    """The Python test suite's wall time (``./scripts/test`` adds linting, the wheel and the editor tests)."""
+    """The Python test suite's wall time, run as ``scripts/steps/30-pytest.sh`` runs it (on every
+    core); ``./scripts/test`` adds linting, the wheel and the editor tests."""
     start = time.perf_counter()
-    proc = subprocess.run([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=3600)
+    proc = subprocess.run([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=3600)
     summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-300:]
     return {"seconds": time.perf_counter() - start, "summary": summary, "status": proc.returncode}
 
