@@ -49,7 +49,7 @@ def _paragraphs() -> list[str]:
 
 @cache
 def _tags() -> list[str]:
-    return sorted({w for w in re.findall(r"\b[a-z]{5,9}\b", seed_text())})[:400]
+    return sorted(set(re.findall(r"\b[a-z]{5,9}\b", seed_text())))[:400]
 
 
 def _write(name: str, text: str) -> Path:

@@ -67,7 +67,7 @@ def write(results: dict[str, Any], docs: Path) -> None:
                             f"p50 {target['p50_ms']:.1f} ms, p95 {target['p95_ms']:.1f} ms", _mark(ok)))
         for r in pull.values():
             ok = r["p50_ms"] <= LSP_P50_MS and r["p95_ms"] <= LSP_P95_MS
-            summary.append((f"the same, diagnostics pulled", "–", f"p50 <= {LSP_P50_MS:.0f} ms, p95 <= "
+            summary.append(("the same, diagnostics pulled", "–", f"p50 <= {LSP_P50_MS:.0f} ms, p95 <= "
                             f"{LSP_P95_MS:.0f} ms", f"p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms", _mark(ok)))
         lsp_lines += ["## Language server", "",
                       "A client written for the benchmark talks to `opsc-terms-lsp` over stdio, opens a Markdown "

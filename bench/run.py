@@ -46,25 +46,16 @@ CACHES = HERE / ".cache" / "opsc-cache"
 
 def run_command(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float = 1800,
                 before: Callable[[], None] | None = None) -> dict[str, float]:
-    """Wall time and peak memory of one command (its own process; ``os.wait4`` gives the
-    peak resident set of exactly that child)."""
+    """Wall time and peak memory of one command, started by ``bench/peak.py`` (see there
+    why the runner does not start it itself)."""
     if before is not None:
         before()
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    deadline = start + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            proc.kill()
-            pid, status, usage = os.wait4(proc.pid, 0)
-            return {"seconds": float("inf"), "peak_mb": usage.ru_maxrss / 1024, "timeout": 1.0}
-        time.sleep(0.002)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "status": float(proc.returncode)}
+    try:
+        out = subprocess.run([PYTHON, str(HERE / "peak.py"), *cmd], capture_output=True, text=True, env=env,
+                             timeout=timeout, check=True)
+    except subprocess.TimeoutExpired:
+        return {"seconds": float("inf"), "peak_mb": float("nan"), "status": -1.0}
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
 
 
 def repeated(cmd: list[str], repeats: int, **kwargs: Any) -> dict[str, Any]:
@@ -242,10 +233,11 @@ def accuracy(quick: bool) -> dict[str, Any]:
 
 
 def tests(quick: bool) -> dict[str, Any]:
-    """The Python test suite's wall time (``./scripts/test`` adds linting, the wheel and the editor tests)."""
+    """The Python test suite's wall time, run as ``scripts/steps/30-pytest.sh`` runs it (on every
+    core); ``./scripts/test`` adds linting, the wheel and the editor tests."""
     start = time.perf_counter()
-    proc = subprocess.run([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=3600)
+    proc = subprocess.run([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=3600)
     summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-300:]
     return {"seconds": time.perf_counter() - start, "summary": summary, "status": proc.returncode}
 
@@ -265,8 +257,8 @@ def machine() -> dict[str, str]:
         mem = f"{kb / 1024 / 1024:.0f} GiB"
     except (OSError, ValueError, IndexError):
         pass
-    versions = subprocess.run([PYTHON, "-c", "import spacy, opsc_terms; print(spacy.__version__, opsc_terms.__version__)"],
-                              capture_output=True, text=True).stdout.split()
+    versions = subprocess.run([PYTHON, "-c", "import spacy, opsc_terms; print(spacy.__version__, "
+                               "opsc_terms.__version__)"], capture_output=True, text=True).stdout.split()
     return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": mem, "os": platform.platform(),
             "python": platform.python_version(), "spacy": versions[0] if versions else "?",
             "opsc-terms": versions[1] if len(versions) > 1 else "?", "date": time.strftime("%Y-%m-%d %H:%M")}

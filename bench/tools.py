@@ -56,7 +56,7 @@ def charts_available() -> bool:
     if str(target) not in sys.path:
         sys.path.insert(0, str(target))
     try:
-        import matplotlib  # noqa: F401
+        import matplotlib
     except ImportError:
         result = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target),
                                  "matplotlib"], capture_output=True, text=True, timeout=600)
@@ -66,7 +66,7 @@ def charts_available() -> bool:
 
         importlib.invalidate_caches()
         try:
-            import matplotlib  # noqa: F401, F811
+            import matplotlib  # noqa: F401
         except ImportError:
             return False
     return True

@@ -503,7 +503,8 @@ class Linter:
         state = self._states.get(uri)
         while state is not None and state.running is not None and not state.running.done():
             # One check of a document at a time: its sections are not shared between threads.
-            await asyncio.shield(asyncio.wrap_future(state.running))
+            # How that check ended is its own task's business (it may have run out of time).
+            await asyncio.wait([asyncio.wrap_future(state.running)])
         snapshot = self.snapshot(uri)
         if state is None or snapshot is None:
             return

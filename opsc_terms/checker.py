@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import cache as caching
 from .config import Config
@@ -40,6 +40,8 @@ from .text import (
     split_blocks,
     window,
 )
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from .context import ContextModel, Occurrence
@@ -317,6 +319,7 @@ class _Engine:
         self.model: ContextModel = ContextModel(checker.pack, self.matchers)
         vocabulary = self.matchers.vocabulary
         self._join = lambda word: self.norm(word) in vocabulary
+        self._values: dict[Any, Any] = {}
 
     def run(self, text: str,
             blocks: Sequence[tuple[Span, _Markup, list[tuple[int, str]]]]) -> list[list[_Cached]]:
@@ -415,11 +418,20 @@ class _Engine:
             message = labels["message.capped"].format(message=plain, note=labels.get(f"context.{o.context}", o.context))
         else:
             message = compose_message(labels, rule, text[start:end], words, o.context, grammar_note)
+        texts = self._shared(texts)
         return _Cached(rule=rule, severity=o.severity, context=o.context, start=span_start - block_start,
-                       end=end - block_start, text=text[span_start:end], replacements=texts,
+                       end=end - block_start, text=self._shared(text[span_start:end]), replacements=texts,
                        fix=texts[0] if texts else None, grammar=first.grammar if first is not None else None,
                        quoted=quoted, acronym=slot.acronym,
-                       automatic=rule.fix is not None and preferred is rule.fix, message=message)
+                       automatic=rule.fix is not None and preferred is rule.fix, message=self._shared(message))
+
+    def _shared(self, value: _T) -> _T:
+        """One object for equal messages, words and replacement lists: a large file has
+        tens of thousands of findings and only a few hundred different messages."""
+        kept = self._values.setdefault(value, value)
+        if len(self._values) > 100_000:
+            self._values.clear()
+        return kept  # type: ignore[no-any-return]
 
 
 def _in_span(r: Rendered, source: str, span_start: int, start: int) -> str:

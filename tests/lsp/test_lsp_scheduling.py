@@ -92,3 +92,13 @@ async def test_a_pull_past_the_time_box_answers_with_the_last_result(impatient_p
         text_document=types.TextDocumentIdentifier(uri=uri)))
     assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
     assert list(report.items) == [first]
+
+
+async def test_an_edit_made_while_a_check_runs_out_of_time_is_checked(impatient: TestClient, tmp_path: Path) -> None:
+    editor = Editor(impatient)
+    await editor.initialize(root=tmp_path)
+    uri = editor.open(tmp_path / "report.md", DENSE, language="markdown")
+    # While the long check runs, the text becomes short: its check waits for the long one,
+    # which runs out of time, and then goes ahead.
+    editor.replace_all(uri, SENTENCE)
+    assert [d.code for d in await editor.diagnostics(uri)] == ["child-prostitute"]
