@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from .lines import Span
@@ -103,16 +104,72 @@ def _decide(counts: Counter[str], text: str, default: str, *, shipped: bool) -> 
     if not shipped:
         return ranked[0][0] if ranked and ranked[0][1] and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) \
             else default
+    return _settle(counts, _letters_in(text), _rule_words_in(text), default)
+
+
+def _settle(counts: Mapping[str, int], letters: frozenset[str], words: Mapping[str, int], default: str) -> str:
+    """Few function words: the letters only one language uses and the words of its rules
+    settle it (``letters`` found in the text, ``words`` counted per language)."""
     weak = Counter(counts)
-    lowered = text.lower()
-    for language, letters in letters_of().items():
-        weak[language] += 2 * sum(1 for letter in letters if letter in lowered)
-    for language, words in term_words().items():
-        weak[language] += 3 * sum(1 for m in _WORD_RE.finditer(lowered) if _stem(m.group()) in words)
+    for language, own in letters_of().items():
+        weak[language] += 2 * sum(1 for letter in own if letter in letters)
+    for language, n in words.items():
+        weak[language] += 3 * n
     ranked = weak.most_common(2)
     if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
     return default
+
+
+def _letters_in(text: str) -> frozenset[str]:
+    lowered = text.lower()
+    return frozenset(letter for own in letters_of().values() for letter in own if letter in lowered)
+
+
+def _rule_words_in(text: str) -> Counter[str]:
+    found: Counter[str] = Counter()
+    stems = Counter(_stem(m.group()) for m in _WORD_RE.finditer(text.lower()))
+    for language, words in term_words().items():
+        found[language] = sum(n for stem, n in stems.items() if stem in words)
+    return found
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What tells a document's language (with the shipped profiles), in a form that adds
+    up over the parts of a document: the language of a document checked a section at a
+    time is decided exactly as if it were read whole."""
+
+    counts: Mapping[str, int] = field(default_factory=dict)  # stop words in the prose's paragraphs
+    letters: frozenset[str] = frozenset()  # letters only one language uses, found in the text
+    words: Mapping[str, int] = field(default_factory=dict)  # words of one language's rules, per language
+    paragraphs: int = 0
+
+    def __add__(self, other: Evidence) -> Evidence:
+        return Evidence(Counter(self.counts) + Counter(other.counts), self.letters | other.letters,
+                        Counter(self.words) + Counter(other.words), self.paragraphs + other.paragraphs)
+
+
+def evidence(text: str, regions: Sequence[Span] | None = None) -> Evidence:
+    """The evidence of ``text``, whose prose is ``regions`` (see :func:`paragraphs`)."""
+    total: Counter[str] = Counter()
+    pieces = _paragraph_counts(text, regions, None)
+    for _, _, counted in pieces:
+        total.update(counted)
+    for language in profiles():
+        total.setdefault(language, 0)
+    return Evidence(total, _letters_in(text), _rule_words_in(text), len(pieces))
+
+
+def document_language(found: Evidence, default: str = "en") -> str:
+    """The language of a document with this evidence, as :func:`paragraphs` decides it."""
+    if not found.paragraphs:
+        return default
+    counts = Counter(found.counts)
+    ranked = counts.most_common(2)
+    if ranked and ranked[0][1] >= _MIN_EVIDENCE and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return _settle(counts, found.letters, found.words, default)
 
 
 @cache
@@ -143,29 +200,40 @@ def term_words() -> Mapping[str, frozenset[str]]:
     return {language: frozenset(ws - shared) for language, ws in words.items()}
 
 
-def paragraphs(text: str, regions: Sequence[Span] | None = None, default: str = "en",
-               stop_words: Mapping[str, frozenset[str]] | None = None) -> tuple[str, list[tuple[Span, str]]]:
-    """The document's language, and each paragraph of its ``regions`` with its own language.
-
-    A paragraph is in another language only when that language's stop words clearly
-    outnumber the document language's ("a French report quoting an English statute").
-    When every paragraph is in the document's language, the regions come back as they
-    were; otherwise each region is cut where its language changes.
-    """
+def _paragraph_counts(text: str, regions: Sequence[Span] | None,
+                      stop_words: Mapping[str, frozenset[str]] | None) -> list[tuple[int, Span, Counter[str]]]:
+    """(region, paragraph, stop-word counts) of each paragraph of ``regions``."""
     regions = [(0, len(text))] if regions is None else list(regions)
-    total: Counter[str] = Counter()
-    pieces: list[tuple[int, Span, Counter[str]]] = []  # (region, paragraph, counts)
+    pieces: list[tuple[int, Span, Counter[str]]] = []
     for index, (start, end) in enumerate(regions):
         cursor = start
         for m in [*_BLANK_LINE_RE.finditer(text, start, end), None]:
             stop = m.start() if m is not None else end
             if stop > cursor:
-                counted = scores(text, cursor, stop, stop_words)
-                total.update(counted)
-                pieces.append((index, (cursor, stop), counted))
+                pieces.append((index, (cursor, stop), scores(text, cursor, stop, stop_words)))
             if m is not None:
                 cursor = m.end()
-    document = _decide(total, text, default, shipped=stop_words is None) if total else default
+    return pieces
+
+
+def paragraphs(text: str, regions: Sequence[Span] | None = None, default: str = "en",
+               stop_words: Mapping[str, frozenset[str]] | None = None,
+               document: str | None = None) -> tuple[str, list[tuple[Span, str]]]:
+    """The document's language, and each paragraph of its ``regions`` with its own language.
+
+    A paragraph is in another language only when that language's stop words clearly
+    outnumber the document language's ("a French report quoting an English statute").
+    When every paragraph is in the document's language, the regions come back as they
+    were; otherwise each region is cut where its language changes. ``document`` gives
+    the document's language when ``text`` is a part of it (see :func:`document_language`).
+    """
+    regions = [(0, len(text))] if regions is None else list(regions)
+    pieces = _paragraph_counts(text, regions, stop_words)
+    if document is None:
+        total: Counter[str] = Counter()
+        for _, _, counted in pieces:
+            total.update(counted)
+        document = _decide(total, text, default, shipped=stop_words is None) if total else default
     languages = []
     for _, (p_start, p_end), counted in pieces:
         language = document

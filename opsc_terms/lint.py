@@ -75,15 +75,17 @@ def lint_document(source: str | bytes, fmt: str = "text", config: Config | None 
     return LintedDocument(prose, tuple(findings), form, _unknown_rules([c for c, _ in checkers], prose.directives))
 
 
-def _checkers_by_language(prose: Prose, config: Config, checker: Checker) -> list[tuple[Checker, tuple[Span, ...]]]:
+def _checkers_by_language(prose: Prose, config: Config, checker: Checker,
+                          document: str | None = None) -> list[tuple[Checker, tuple[Span, ...]]]:
     """The checker for each language of ``prose`` with the regions written in it: one
-    checker for the whole text unless the configured language is ``"auto"``."""
+    checker for the whole text unless the configured language is ``"auto"``. ``document``
+    is the language of the document ``prose`` is a part of (detected when not given)."""
     checkers: list[tuple[Checker, tuple[Span, ...]]] = [(checker, tuple(prose.regions))]
     if config.language != "auto":
         return checkers
     from . import get_checker  # the package's cache of checkers (it imports this module)
 
-    _, parts = detect.paragraphs(prose.text, prose.regions)
+    _, parts = detect.paragraphs(prose.text, prose.regions, document=document)
     by_language: dict[str, list[Span]] = {}
     for span, language in parts:
         by_language.setdefault(language, []).append(span)
@@ -229,6 +231,9 @@ class Section:
     breaks: int  # line breaks inside the section: the next one starts that many lines further
     findings: tuple[Finding, ...]
     directives: tuple[Directive, ...] = ()
+    # What tells the section's language (with the language "auto"): the document's
+    # language is decided from the sum over its sections, as for the whole text.
+    evidence: detect.Evidence | None = None
     memo: dict[Any, Any] = field(default_factory=dict)
 
 
@@ -315,6 +320,7 @@ class DocumentLint:
         self._settled = False
         self._unknown: tuple[tuple[Directive, str], ...] = ()
         self._result: SectionedDocument | None = None
+        self._language: str | None = None  # the document's language the sections were checked for
 
     def update(self, text: str, *, deadline: float | None = None) -> SectionedDocument:
         """Check ``text``, the document's current text.
@@ -380,29 +386,53 @@ class DocumentLint:
         """Sections ``first:last`` become the sections between ``bounds`` (read again,
         unless ``unchanged`` has one with the same text); nothing changes if the deadline
         passes meanwhile."""
-        fresh = []
-        for start, end in pairwise(bounds):
+        pieces = [text[start:end] for start, end in pairwise(bounds)]
+        kept = [unchanged.get(piece) if unchanged else None for piece in pieces]
+        read: list[Prose | None] = []
+        for piece, section in zip(pieces, kept, strict=True):
             _check_deadline(deadline)
-            piece = text[start:end]
-            kept = unchanged.get(piece) if unchanged else None
-            fresh.append(kept if kept is not None else self._section(piece, deadline))
+            read.append(documents.read(piece, self.format.name) if section is None else None)
+        language: str | None = None
+        if self.checker.config.language == "auto":
+            # The document's language, from every section's evidence. When it changed,
+            # the sections checked for the old one are checked again.
+            outside = [*self._sections[:first], *self._sections[last:]]
+            total = detect.Evidence()
+            for s in [*outside, *(s for s in kept if s is not None)]:
+                total += s.evidence or detect.Evidence()
+            for p in read:
+                if p is not None:
+                    total += detect.evidence(p.text, p.regions)
+            language = detect.document_language(total)
+            if language != self._language and (outside or any(s is not None for s in kept)):
+                self._language = language
+                everything = [0, *accumulate(self._lengths[:first]), *(b for b in bounds[1:]),
+                              *(bounds[-1] + n for n in accumulate(self._lengths[last:]))]
+                self._replace(text, 0, len(self._sections), everything, deadline)
+                return
+            self._language = language
+        fresh = []
+        for piece, section, prose in zip(pieces, kept, read, strict=True):
+            _check_deadline(deadline)
+            if section is None:
+                assert prose is not None
+                section = self._section(piece, prose, language, deadline)
+            fresh.append(section)
         self._sections[first:last] = fresh
         self._lengths[first:last] = [s.length for s in fresh]
         self._settled = False
         self._unknown = ()
 
-    def _section(self, piece: str, deadline: float | None) -> Section:
-        prose = documents.read(piece, self.format.name)
-        # With the language "auto", a section's language is detected from the section: a
-        # section is long enough to tell, and a change then never re-reads the document.
-        checkers = _checkers_by_language(prose, self.checker.config, self.checker)
+    def _section(self, piece: str, prose: Prose, language: str | None, deadline: float | None) -> Section:
+        checkers = _checkers_by_language(prose, self.checker.config, self.checker, language)
         findings: list[Finding] = []
         for one, regions in checkers:
             findings += one.check(piece, regions=regions, masks=prose.masks, writable=self.format.writable,
                                   deadline=deadline, emphasis=prose.emphasis)
         if len(checkers) > 1:
             findings.sort(key=lambda f: (f.start, f.end, f.rule))
-        return Section(len(piece), _breaks(piece), tuple(findings), prose.directives)
+        evidence = detect.evidence(prose.text, prose.regions) if language is not None else None
+        return Section(len(piece), _breaks(piece), tuple(findings), prose.directives, evidence=evidence)
 
 
 def _all_checkers(checker: Checker) -> list[Checker]:

@@ -119,6 +119,44 @@ def test_text_edits_give_what_a_full_check_gives(text: str, changes: list[Edit])
         assert_same(linted, text, "text")
 
 
+# Paragraphs in three languages, and short lines that tell little: the document's
+# language is decided over all its sections, so each paragraph gets the language a whole
+# check gives it.
+MIXED_BLOCKS = [
+    "Police rescued three child prostitutes in the raid.",
+    "La police a trouvé de la pornographie enfantine sur son ordinateur.",
+    "La policía encontró pornografía infantil en su casa.",
+    "Child porn!",
+    "Pédopornographie",
+    "te o e",
+    "the of",
+    "Le tourisme sexuel impliquant des enfants est un crime.",
+]
+
+
+@SETTINGS
+@given(documents(MIXED_BLOCKS), st.lists(edits(), min_size=1, max_size=8))
+def test_edits_in_several_languages_give_what_a_full_check_gives(text: str, changes: list[Edit]) -> None:
+    linted = DocumentLint("text", get_checker(), min_size=0, section_size=0)
+    assert linted.checker.config.language == "auto"
+    assert_same(linted, text, "text")
+    for change in changes:
+        text = edited(text, change)
+        assert_same(linted, text, "text")
+
+
+def test_an_edit_that_changes_the_documents_language_rechecks_every_section() -> None:
+    # Two French paragraphs and short lines: the document is French. Adding English
+    # paragraphs at the end makes it English, which changes how the short lines are read.
+    text = "Pédopornographie\n\nChild porn!\n\n" + "La police a trouvé des images chez lui.\n\n" * 2
+    linted = DocumentLint("text", get_checker(), min_size=0, section_size=0)
+    assert_same(linted, text, "text")
+    assert {f.lang for f in linted.update(text).findings} == {"fr"}
+    english = text + "The police said the raid went well and that the men were held in the city.\n\n" * 3
+    assert_same(linted, english, "text")
+    assert "en" in {f.lang for f in linted.update(english).findings}
+
+
 @pytest.mark.parametrize("fmt", ["html", "latex", "restructuredtext"])
 def test_formats_without_cuts_are_checked_whole(fmt: str) -> None:
     text = "Police rescued three child prostitutes.\n\nThe court heard of child pornography.\n" * 400
