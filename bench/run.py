@@ -64,8 +64,11 @@ def repeated(cmd: list[str], repeats: int, **kwargs: Any) -> dict[str, Any]:
             "peak_mb": max(r["peak_mb"] for r in runs)}
 
 
-def run_json(args: list[str], timeout: float = 1800) -> dict[str, Any]:
-    out = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=True)
+def run_json(args: list[str], timeout: float = 1800, env: dict[str, str] | None = None,
+             before: Callable[[], None] | None = None) -> dict[str, Any]:
+    if before is not None:
+        before()
+    out = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -202,6 +205,28 @@ def throughput(quick: bool) -> dict[str, Any]:
     return out
 
 
+def languages(quick: bool) -> dict[str, Any]:
+    """What checking in several languages costs: detecting the language of an English
+    report against checking it, and each language's set-up from a bare interpreter (the
+    first run ever, then with its rules cached)."""
+    repeats = 3 if quick else 7
+    runs = [run_json([PYTHON, str(HERE / "measure.py"), "detect", str(corpus.report())]) for _ in range(repeats)]
+    detection = dict(runs[0])
+    for key in ("check_seconds", "detect_seconds", "share"):
+        detection[key] = statistics.median(r[key] for r in runs)
+    setup: dict[str, Any] = {}
+    for language in ("en", "fr", "es"):
+        name = f"setup-{language}"
+        first = [run_json([PYTHON, str(HERE / "measure.py"), "setup", language], env=opsc_env(name),
+                          before=fresh(name)) for _ in range(repeats)]
+        cached = [run_json([PYTHON, str(HERE / "measure.py"), "setup", language], env=opsc_env(name))
+                  for _ in range(repeats)]
+        setup[language] = {"first run": statistics.median(r["seconds"] for r in first),
+                           "rules cached": statistics.median(r["seconds"] for r in cached),
+                           "peak_rss_mb": max(r["peak_rss_mb"] for r in cached)}
+    return {"detection": detection, "setup": setup}
+
+
 def measure(tool: str, path: Path, repeats: int) -> dict[str, Any]:
     runs = [run_json([PYTHON, str(HERE / "measure.py"), tool, str(path)]) for _ in range(repeats)]
     best = dict(runs[0])
@@ -266,7 +291,7 @@ def machine() -> dict[str, str]:
 
 SECTIONS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "lsp": lsp, "paste": paste, "report": report, "memory": memory, "oneline": one_line, "startup": startup,
-    "throughput": throughput, "accuracy": accuracy, "tests": tests,
+    "throughput": throughput, "languages": languages, "accuracy": accuracy, "tests": tests,
 }
 
 

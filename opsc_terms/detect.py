@@ -35,18 +35,33 @@ def _detection_tables() -> Mapping[str, dict[str, object]]:
     import tomllib
     from importlib import resources
 
+    from . import cache as caching
     from .ruleset import available_languages
 
-    out: dict[str, dict[str, object]] = {}
     root = resources.files("opsc_terms.rules")
+    sources: dict[str, bytes] = {}
     for language in available_languages():
         try:
-            data = tomllib.loads((root / language / "_language.toml").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            sources[language] = (root / language / "_language.toml").read_bytes()
+        except OSError:
             continue  # a broken pack is reported when its rules are loaded
-        table = data.get("detection", {})
+    # Parsing three language files is most of what detecting a clean file's language
+    # costs; the tables come from the cache while the files are unchanged.
+    digest = caching.key("detection", *(part for language, data in sorted(sources.items())
+                                        for part in (language, data)))
+    cached = caching.load("detection", digest)
+    if isinstance(cached, dict):
+        return cached
+    out: dict[str, dict[str, object]] = {}
+    for language, data in sources.items():
+        try:
+            parsed = tomllib.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue
+        table = parsed.get("detection", {})
         if isinstance(table, dict):
             out[language] = table
+    caching.store("detection", digest, out)
     return out
 
 
@@ -83,10 +98,31 @@ def _stem(word: str) -> str:
 
 def _scores(piece: str, stop_words: Mapping[str, frozenset[str]]) -> Counter[str]:
     counts: Counter[str] = Counter()
-    words = Counter(m.group().lower().replace("’", "'") for m in _WORD_RE.finditer(piece))
+    # Only the stop words are picked out, by one expression that runs in C: counting
+    # every word of a document in Python cost as much as checking it.
+    pattern = _stop_word_pattern(frozenset().union(*stop_words.values()) if stop_words is not profiles()
+                                 else _all_stop_words())
+    words = Counter(pattern.findall(piece.lower().replace("’", "'"))) if pattern is not None else Counter()
     for language, vocabulary in stop_words.items():
         counts[language] = sum(n for word, n in words.items() if word in vocabulary)
     return counts
+
+
+@cache
+def _all_stop_words() -> frozenset[str]:
+    return frozenset().union(*profiles().values())
+
+
+@lru_cache(maxsize=8)
+def _stop_word_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
+    """Any of ``words`` as a whole word of :data:`_WORD_RE` (not inside a longer word,
+    nor either half of one joined by an apostrophe), in lower-case text."""
+    from .prefilter import trie_pattern
+
+    if not words:
+        return None
+    # The text is searched with "’" written as "'", as the stop words are.
+    return re.compile(rf"(?<![^\W\d_])(?<![^\W\d_]')(?:{trie_pattern(words)})(?![^\W\d_])(?!'[^\W\d_])")
 
 
 def detect(text: str, default: str = "en", stop_words: Mapping[str, frozenset[str]] | None = None) -> str:
@@ -186,18 +222,42 @@ def letters_of() -> Mapping[str, str]:
 @cache
 def term_words() -> Mapping[str, frozenset[str]]:
     """The words of each language's rules that belong to that language alone ("pédopornographie")."""
-    from .ruleset import load_builtin
+    from importlib import resources
 
+    from . import cache as caching
+    from .ruleset import RuleLoadError, load_builtin
+
+    # Loading every language's rules costs more than the rest of detection: the words
+    # come from the cache while the rule files are unchanged.
+    parts: list[str | bytes] = []
+    root = resources.files("opsc_terms.rules")
+    try:
+        for language in sorted(_detection_tables()):
+            for item in sorted((root / language).iterdir(), key=lambda i: i.name):
+                if item.name.endswith(".toml"):
+                    parts += [language, item.name, item.read_bytes()]
+    except OSError:
+        parts = []
+    digest = caching.key("term-words", *parts) if parts else None
+    cached = caching.load("term-words", digest) if digest is not None else None
+    if isinstance(cached, dict):
+        return cached
     words: dict[str, set[str]] = {}
     for language in _detection_tables():
-        pack = load_builtin(language)
+        try:
+            pack = load_builtin(language)
+        except RuleLoadError:
+            continue  # reported when the language's rules are used
         words[language] = {_stem(w.lower()) for rule in pack.rules for term in rule.terms
                             for w in _WORD_RE.findall(term)}
     # Words of several languages' rules, and function words ("en", "de"), tell nothing.
     function_words = {_stem(w) for ws in profiles().values() for w in ws}
     shared = function_words | {w for language, ws in words.items() for w in ws
                                if any(w in other for o, other in words.items() if o != language)}
-    return {language: frozenset(ws - shared) for language, ws in words.items()}
+    out = {language: frozenset(ws - shared) for language, ws in words.items()}
+    if digest is not None:
+        caching.store("term-words", digest, out)
+    return out
 
 
 def _paragraph_counts(text: str, regions: Sequence[Span] | None,
@@ -237,7 +297,9 @@ def paragraphs(text: str, regions: Sequence[Span] | None = None, default: str = 
     languages = []
     for _, (p_start, p_end), counted in pieces:
         language = document
-        if counted:
+        # Another language needs _MIN_EVIDENCE stop words of its own: without them the
+        # paragraph keeps the document's language, and nothing else need be weighed.
+        if counted and max(counted.values(), default=0) >= _MIN_EVIDENCE:
             top = _decide(counted, text[p_start:p_end], document, shipped=stop_words is None)
             if top != document and counted[top] >= _MIN_EVIDENCE and counted[top] >= _MARGIN * counted[document]:
                 language = top
