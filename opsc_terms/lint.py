@@ -15,6 +15,7 @@ from . import documents
 from .checker import Checker
 from .config import Config
 from .documents import Directive, Prose
+from .files import DEFAULT_MAX_FILE_SIZE
 from .findings import Edit, Finding, apply_fixes, chosen_edits
 from .lines import LineIndex, line_starts
 
@@ -31,21 +32,23 @@ class LintedDocument:
 
 
 def lint_document(source: str | bytes, fmt: str = "text", config: Config | None = None, *,
-                  path: str | None = None, checker: Checker | None = None) -> LintedDocument:
+                  path: str | None = None, checker: Checker | None = None,
+                  max_size: int = DEFAULT_MAX_FILE_SIZE) -> LintedDocument:
     """Check one document.
 
     ``source`` is the text (or, for Word documents, the file's bytes; bytes of a text
     format are decoded as UTF-8/16/32). ``fmt`` is a format name (see
     :data:`opsc_terms.documents.FORMATS`); ``config`` chooses the rules unless a
     ``checker`` built for it is given. Raises :class:`~opsc_terms.documents.DocumentError`
-    for a document that cannot be read.
+    for a document that cannot be read. ``max_size`` caps the text a Word document may
+    inflate to.
     """
     if checker is None:
         from . import get_checker
 
         checker = get_checker(config)
     form = documents.get_format(fmt)
-    prose = documents.read(source, form.name)
+    prose = documents.read(source, form.name, max_size=max_size)
     findings = checker.check(prose.text, regions=prose.regions, masks=prose.masks, path=path,
                              writable=form.writable)
     findings = apply_directives(findings, prose)
