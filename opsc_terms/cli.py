@@ -10,7 +10,10 @@ when a file needs them, so a clean file is checked in the time Python takes to s
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import errno
+import io
 import json
 import os
 import sys
@@ -636,23 +639,64 @@ def rules(output_format: str, profile: str | None, config_file: Path | None, iso
 
 
 def main() -> NoReturn:
-    """The console script: never a traceback for the user, whatever happens."""
+    """The console script: never a traceback for the user, whatever happens.
+
+    Output that cannot be written (a full disk, a file size limit, a closed standard
+    output) is an error with exit status 2, not a report that silently went nowhere.
+    """
+    if sys.stdout is None:
+        _stop("standard output is closed; nothing could be reported")
+    raw = getattr(sys.stdout, "buffer", None)
+    if isinstance(raw, io.RawIOBase):
+        # PYTHONUNBUFFERED (common in containers) writes through to the file descriptor, and
+        # a short write there (a full disk) is dropped without an error: buffer it again.
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=sys.stdout.encoding,
+                                      errors=sys.stdout.errors, line_buffering=bool(sys.stdout.line_buffering))
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
             reconfigure(errors="backslashreplace")  # curly quotes on a terminal that cannot show them
+    code: int | str | None = 0
     try:
         cli.main(prog_name="opsc-terms")
+    except SystemExit as exc:
+        code = exc.code
     except KeyboardInterrupt:
         click.echo("opsc-terms: interrupted", err=True)
-        sys.exit(130)
+        code = 130
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:
+            _internal_error(exc)
+        _stop(f"cannot write the output ({_os_reason(exc)})")
     except Exception as exc:  # a bug: say so in one line; OPSC_TERMS_DEBUG=1 shows the traceback
-        if os.environ.get("OPSC_TERMS_DEBUG"):
-            raise
-        click.echo(f"opsc-terms: internal error: {type(exc).__name__}: {exc} "
-                   "(set OPSC_TERMS_DEBUG=1 for details, and please report it)", err=True)
-        sys.exit(2)
-    sys.exit(0)
+        _internal_error(exc)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass  # the reader went away (`| head`): not an error of ours
+    except OSError as exc:
+        _stop(f"cannot write the output ({_os_reason(exc)})")
+    sys.exit(code)
+
+
+# Errors that mean the output did not reach its destination.
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT, errno.EBADF})
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    if os.environ.get("OPSC_TERMS_DEBUG"):
+        raise exc
+    click.echo(f"opsc-terms: internal error: {type(exc).__name__}: {exc} "
+               "(set OPSC_TERMS_DEBUG=1 for details, and please report it)", err=True)
+    sys.exit(2)
+
+
+def _stop(message: str) -> NoReturn:
+    """Exit with status 2 at once: standard output is broken, and flushing it again at exit would fail again."""
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"opsc-terms: {message}\n")
+        sys.stderr.flush()
+    os._exit(2)
 
 
 if __name__ == "__main__":
