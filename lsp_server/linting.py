@@ -29,7 +29,7 @@ from opsc_terms import Checker, Finding
 from opsc_terms.documents import format_for
 from opsc_terms.explain import rule_url
 from opsc_terms.findings import chosen_edits
-from opsc_terms.lint import fix_document, lint_document
+from opsc_terms.lint import fix_document, lint_document, unknown_rule_notes
 
 from .positions import PositionMap
 from .settings import CheckerPool, EditorSettings, Problem
@@ -70,6 +70,12 @@ class LintResult:
     diagnostics: tuple[types.Diagnostic, ...] = ()
     checker: Checker | None = None
     positions: PositionMap | None = None
+    # Problems in the document that are not findings: unknown rule names in suppression comments.
+    notices: tuple[types.Diagnostic, ...] = ()
+
+    @property
+    def published(self) -> list[types.Diagnostic]:
+        return [*self.diagnostics, *self.notices]
 
     @property
     def result_id(self) -> str:
@@ -132,10 +138,14 @@ def lint(snapshot: Snapshot, settings: EditorSettings, checkers: CheckerPool,
     checker = resolved.checker
     if checker is None:  # excluded by the project's configuration
         return LintResult(snapshot, generation), resolved.problems
-    findings = lint_document(snapshot.text, document_format(snapshot.language_id), checker=checker).findings
+    linted = lint_document(snapshot.text, document_format(snapshot.language_id), checker=checker)
+    findings = linted.findings
     positions = PositionMap(snapshot.text, snapshot.codec)
     diagnostics = tuple(to_diagnostic(f, checker, positions) for f in findings)
-    return (LintResult(snapshot, generation, tuple(findings), diagnostics, checker, positions),
+    notices = tuple(types.Diagnostic(range=positions.range(start, end), message=message, source=SOURCE,
+                                     severity=types.DiagnosticSeverity.Warning, code="unknown-rule")
+                    for start, end, message in unknown_rule_notes(linted, checker))
+    return (LintResult(snapshot, generation, tuple(findings), diagnostics, checker, positions, notices),
             resolved.problems)
 
 
@@ -350,5 +360,5 @@ class Linter:
                 self._positions[uri] = result.positions
             if not self.pull:
                 self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                    uri=uri, diagnostics=list(result.diagnostics), version=snapshot.version))
+                    uri=uri, diagnostics=result.published, version=snapshot.version))
         state.wake()

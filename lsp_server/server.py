@@ -410,7 +410,7 @@ async def document_diagnostic(ls: OpscLanguageServer,
     result_id = f"{ls.linter.instance}:{result.result_id}"
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-    return types.RelatedFullDocumentDiagnosticReport(items=list(result.diagnostics), result_id=result_id)
+    return types.RelatedFullDocumentDiagnosticReport(items=result.published, result_id=result_id)
 
 
 # ---- features on findings

@@ -11,6 +11,7 @@ check, each with its configuration: folders are walked with the configuration's
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import re
 import tomllib
@@ -477,7 +478,7 @@ def discover(paths: Sequence[Path], resolver: ConfigResolver, *, respect_gitigno
             yield PathProblem(shown, _os_reason(exc))
             continue
         if not exists:
-            yield PathProblem(shown, "no such file or directory")
+            yield PathProblem(shown, _missing_reason(path))
             continue
         if not is_dir:
             config = resolver.for_path(path)
@@ -530,6 +531,18 @@ def _walk(shown: Path, folder: Path, ignore: _GitIgnore, resolver: ConfigResolve
             if not selected.included(path) or selected.excluded(path, False) or ignore.ignored(path, False):
                 continue
             yield Discovered(path, str(shown / entry.name), resolver.for_path(path))
+
+
+def _missing_reason(path: Path) -> str:
+    """Why a path that does not exist does not: nothing there, or a link that leads nowhere."""
+    if not os.path.islink(path):
+        return "no such file or directory"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a loop of symbolic links"
+    return "a symbolic link to a file that does not exist"
 
 
 def _inside(path: str, root: str) -> bool:

@@ -59,6 +59,30 @@ def lint_document(source: str | bytes, fmt: str = "text", config: Config | None 
     return LintedDocument(prose, tuple(findings), form, unknown)
 
 
+def unknown_rule_notes(linted: LintedDocument, checker: Checker) -> list[tuple[int, int, str]]:
+    """(start, end, message) for each rule name in a suppression comment that no rule or
+    family answers to, with the closest known name when there is one.
+
+    A misspelt name would otherwise turn nothing off, silently; ruff warns about unknown
+    codes in ``noqa`` comments the same way. The span is the name itself.
+    """
+    if not linted.unknown_rules:
+        return []
+    import difflib
+
+    names = sorted({r.id for r in checker.pack.rules} | {f.id for f in checker.pack.families})
+    text = linted.prose.text
+    notes = []
+    for directive, name in linted.unknown_rules:
+        at = text.find(name, directive.start, directive.offset) if directive.start >= 0 else -1
+        start, end = (at, at + len(name)) if at >= 0 else (directive.offset, directive.offset)
+        shown = name if len(name) <= 60 else name[:59] + "…"
+        hint = difflib.get_close_matches(name, names, n=1)
+        notes.append((start, end, f"unknown rule {shown!r} in a suppression comment"
+                                  + (f"; did you mean {hint[0]!r}?" if hint else " (see `opsc-terms rules`)")))
+    return notes
+
+
 @dataclass(frozen=True)
 class FixedDocument:
     """A document after its fixes: the new text, how many fixes went in, what is left."""

@@ -7,7 +7,6 @@ never raises for a bad file: the reason goes into :attr:`FileResult.problem`.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from .documents.docx import CONTAINER_FACTOR
 from .files import FileError, Stamp, read_input, too_large, write_atomic
 from .findings import Finding
 from .lines import LineIndex, line_bounds
-from .lint import LintedDocument, fix_document, lint_document
+from .lint import LintedDocument, fix_document, lint_document, unknown_rule_notes
 
 
 class InputError(Exception):
@@ -133,28 +132,10 @@ def _run(task: Task, data: bytes, stamp: Stamp | None, result: FileResult) -> No
 
 
 def unknown_rule_warnings(linted: LintedDocument, checker: Any) -> list[tuple[int, int, str]]:
-    """A warning for each rule name in a suppression comment that no rule or family answers to.
-
-    A misspelt name would otherwise turn nothing off, silently (ruff warns about unknown
-    codes in ``noqa`` comments the same way).
-    """
-    if not linted.unknown_rules:
-        return []
-    names = sorted({r.id for r in checker.pack.rules} | {f.id for f in checker.pack.families})
-    text = linted.prose.text
-    index = LineIndex(text)
-    warnings = []
-    for directive, name in linted.unknown_rules:
-        at = text.find(name, directive.start, directive.offset) if directive.start >= 0 else -1
-        line, column = index.position(at if at >= 0 else directive.offset)
-        hint = difflib.get_close_matches(name, names, n=1)
-        warnings.append((line, column, f"unknown rule {_quoted(name)} in a suppression comment"
-                                       + (f"; did you mean {hint[0]!r}?" if hint else " (see `opsc-terms rules`)")))
-    return warnings
-
-
-def _quoted(name: str) -> str:
-    return repr(name[:60] + ("…" if len(name) > 60 else ""))
+    """(line, column, message) for each unknown rule name in a suppression comment."""
+    notes = unknown_rule_notes(linted, checker)
+    index = LineIndex(linted.prose.text) if notes else None
+    return [(*index.position(start), message) for start, _, message in notes] if index else []
 
 
 def _without_baselined(task: Task, text: str, findings: list[Finding], result: FileResult | None) -> list[Finding]:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
@@ -69,7 +71,7 @@ def read(data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Prose:
     footnote or endnote.
     """
     document = _open(data, max_size)
-    paragraphs = list(_paragraphs(document))
+    paragraphs = _all_paragraphs(document)
     texts = [p.text for p in paragraphs]
     text = "\n".join(texts)
     regions: list[Span] = []
@@ -155,7 +157,7 @@ def unpack(data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Unpacked:
                     rebuilt.writestr(info.filename, blob)
     except WordError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, OSError, EOFError, ValueError) as exc:
         raise WordError(f"a damaged Word document ({_one_line(exc)})") from None
     except RuntimeError:  # zipfile: "File is encrypted, password required"
         raise WordError("an encrypted Word file: save it as .docx without a password") from None
@@ -237,6 +239,16 @@ def _load(package: bytes) -> Any:
         raise WordError(f"a damaged Word document ({type(exc).__name__}: {_one_line(exc)})") from None
     except Exception as exc:  # lxml and python-docx raise many kinds on damaged files
         raise WordError(f"a damaged Word document ({type(exc).__name__})") from None
+
+
+def _all_paragraphs(document: Any) -> list[_Paragraph]:
+    """Every paragraph, in order; WordError when a part turns out to be damaged as it is read."""
+    try:
+        return list(_paragraphs(document))
+    except WordError:
+        raise
+    except Exception as exc:  # python-docx parses notes and some parts only when asked for them
+        raise WordError(f"a damaged Word document ({type(exc).__name__}: {_one_line(exc)})") from None
 
 
 def _paragraphs(document: Any) -> Iterator[_Paragraph]:
@@ -373,8 +385,11 @@ def annotate(data: bytes, comments: Iterable[Comment], destination: Any, *, auth
     """
     unpacked = unpack(data, max_size)
     document = _load(unpacked.package)
-    _remove_own_comments(document, author)
-    paragraphs = list(_paragraphs(document))
+    try:
+        _remove_own_comments(document, author)
+    except Exception as exc:  # a damaged comments part
+        raise WordError(f"a damaged Word document ({type(exc).__name__})") from None
+    paragraphs = _all_paragraphs(document)
     added = skipped = 0
     for c in sorted(comments, key=lambda c: (c.line, c.start)):
         index = c.line - 1
@@ -401,7 +416,8 @@ def annotate(data: bytes, comments: Iterable[Comment], destination: Any, *, auth
         _with_parts_restored(saved.getvalue(), data, unpacked.blanked, destination, CONTAINER_FACTOR * max_size)
     except WordError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, RuntimeError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, EOFError, ValueError, RuntimeError,
+            NotImplementedError) as exc:
         raise WordError(f"a damaged Word document ({_one_line(exc)})") from None
     return AnnotationResult(added, skipped)
 
