@@ -232,7 +232,7 @@ class _Engine:
         for (index, view, with_patterns), doc in zip(jobs, self.nlp.pipe(j[1].text for j in jobs), strict=True):
             raws = self.matchers.find(doc, patterns=with_patterns)
             block_start = blocks[index][0][0]
-            for o in judge(doc, raws, self.model, self.matchers, self._severity_of_raw):
+            for o in judge(doc, raws, self.model, self.matchers, self._severity_of_raw, view):
                 cached = self._cached(text, view, o, block_start, quotations[index])
                 key = (cached.start, cached.end, cached.rule.id)
                 if key not in seen[index]:  # windows of one long sentence may overlap
@@ -251,7 +251,7 @@ class _Engine:
 
     def _cached(self, text: str, view: View, o: Occurrence, block_start: int,
                 quotations: Sequence[Span]) -> _Cached:
-        from .context import CONTEXT_NOTES
+        from .context import CAPPED, CONTEXT_NOTES
 
         start, end = view.to_source(o.start, o.end)
         # Quoted within its sentence, or inside a quotation that runs over several.
@@ -281,8 +281,13 @@ class _Engine:
         texts = tuple(dict.fromkeys(_in_span(r, text, span_start, start) for r in shown))
         first: Rendered | None = renderings[0] if renderings else None
         note = CONTEXT_NOTES.get(o.context) if o.context else None
-        message = compose_message(rule, text[start:end], _preferred_words(preferred, slot, first), o.context, note,
-                                  first.grammar if first is not None else None)
+        words = _preferred_words(preferred, slot, first)
+        grammar_note = first.grammar if first is not None else None
+        if o.context in CAPPED:  # still reported, as a warning that says why it is not an error
+            plain = compose_message(rule, text[start:end], words, None, None, grammar_note)
+            message = f"{plain} A warning, not an error: {note}."
+        else:
+            message = compose_message(rule, text[start:end], words, o.context, note, grammar_note)
         return _Cached(rule=rule, severity=o.severity, context=o.context, start=span_start - block_start,
                        end=end - block_start, text=text[span_start:end], replacements=texts,
                        fix=texts[0] if texts else None, grammar=first.grammar if first is not None else None,
@@ -300,14 +305,15 @@ def _preferred_words(preferred: Replacement | None, slot: Slot, first: Rendered 
     (when the words must change form in place) the form the sentence needs."""
     if preferred is None:
         return None
-    if first is not None and first.grammar is None and (slot.next_is_noun or preferred.forms):
-        return first.text.lower() if first.text.isupper() else first.text
+    if first is not None and first.grammar is None and first.base:
+        return first.base  # the form this place takes: a modifier, a depicted form, a verb form
     return preferred.form(slot.plural)
 
 
 def compose_message(rule: Rule, original: str, preferred: str | None, context: str | None, note: str | None,
                     grammar: str | None) -> str:
     """The finding's message: the rule's one sentence and what to write, or why the words stay."""
+    original = " ".join(original.split())  # words broken across lines are quoted on one line
     if context is not None and note is not None:
         prefer = f" (prefer “{preferred}” in your own words)" if preferred else ""
         return f"“{original}” is {note}: no change needed{prefer}."

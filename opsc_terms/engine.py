@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, NORM, ORTH, SPACY
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LIKE_NUM, NORM, ORTH, SPACY
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher, PhraseMatcher
@@ -118,14 +118,15 @@ def pipeline(language: LanguageData) -> tuple[Language, Normaliser]:
 
 
 def token_columns(doc: Doc) -> list[list[int]]:
-    """NORM, ORTH, IS_PUNCT, IS_SPACE and SPACY (a space follows) of every token, as integers.
+    """NORM, ORTH, IS_PUNCT, IS_SPACE, SPACY (a space follows), IDX (character offset) and
+    LIKE_NUM of every token, as integers.
 
     Reading attributes as one array avoids creating a Token object per token, which is
     most of the cost of looking at a document from Python.
     """
     if not len(doc):
         return []
-    columns: list[list[int]] = doc.to_array([NORM, ORTH, IS_PUNCT, IS_SPACE, SPACY]).tolist()
+    columns: list[list[int]] = doc.to_array([NORM, ORTH, IS_PUNCT, IS_SPACE, SPACY, IDX, LIKE_NUM]).tolist()
     return columns
 
 

@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .context import DECISIONS
 from .ruleset import PatternToken, Rule, RulePack, parse_pattern
 
 _USE_TITLES = {
@@ -80,6 +81,7 @@ def explanation(pack: RulePack, rule: Rule) -> list[Block]:
         blocks += [Block("subheading", "Use instead"), Block("list", items=tuple(items))]
     blocks += [Block("subheading", "Fix safety"), Block("para", fix_safety(rule)),
                Block("subheading", "Sources"), *_sources(pack, rule),
+               Block("subheading", "How each occurrence is judged"), Block("para", judgement_order()),
                Block("subheading", "Examples"), _examples(rule)]
     return blocks
 
@@ -143,6 +145,11 @@ def readable_pattern(tokens: Sequence[PatternToken], inline: Mapping[str, Sequen
     return " ".join(parts).replace("[ ", "[").replace(" ]", "]")
 
 
+def _alternatives(words: Sequence[str]) -> str:
+    # A long list reads (and wraps) better with spaces around the slashes.
+    return ("/" if len(words) <= 10 else " / ").join(words)
+
+
 def _readable_token(token: PatternToken) -> str:
     if token.kind == "class":
         text = f"‹{token.values[0].replace('_', ' ')}›"
@@ -151,9 +158,9 @@ def _readable_token(token: PatternToken) -> str:
     elif token.kind == "gap":
         return "…"
     elif token.kind == "not":
-        text = "‹a word other than " + "/".join(token.values) + "›"
+        text = "‹a word other than " + _alternatives(token.values) + "›"
     else:
-        text = "/".join(token.values)
+        text = _alternatives(token.values)
     if token.repeat is not None:
         low, high = token.repeat
         text += f" ({low}–{high} times)"
@@ -303,7 +310,28 @@ def rules_markdown(pack: RulePack) -> str:
         fix = "safe" if rule.fix is not None else "—"
         lines.append(f"| [{rule.id}](#{rule.id}) | {rule.family} | {rule.category} | {rule.severity} | "
                      f"{', '.join(rule.profiles)} | {fix} | {rule.message} |")
-    lines.append("")
+    lines += ["", "## How each occurrence is judged", "",
+              "Every match is judged on its own by an ordered table of decisions (rules/README.md "
+              "describes each one and the cue lists it reads):", "", judgement_markdown(), ""]
     for rule in sorted(pack.rules, key=lambda r: (r.family, r.id)):
         lines.append(rule_markdown(pack, rule))
+    return "\n".join(lines)
+
+
+_EFFECTS = {"drop": "not reported", "use": "a plain use", "info": "info", "cap": "at most a warning"}
+
+
+def judgement_order() -> str:
+    """The order of the decisions, in one paragraph (rules/README.md explains each)."""
+    steps = "; ".join(f"{i}. {d.name} ({_EFFECTS[d.effect]})" for i, d in enumerate(DECISIONS, start=1))
+    return (f"The first decision that applies wins: {steps}; otherwise a plain use at the rule's severity. "
+            "Info and capped findings say why in their message; their words are never rewritten by `--fix`.")
+
+
+def judgement_markdown() -> str:
+    """The table of decisions, for docs/rules.md."""
+    lines = ["| # | Decision | Result | When |", "| --- | --- | --- | --- |"]
+    for i, d in enumerate(DECISIONS, start=1):
+        lines.append(f"| {i} | {d.name} | {_EFFECTS[d.effect]} | {d.summary} |")
+    lines.append(f"| {len(DECISIONS) + 1} | plain use | the rule's severity | everything else |")
     return "\n".join(lines)

@@ -108,6 +108,11 @@ _LEFT_AS_WRITTEN = {
     "amendment": "an amendment quotes the words it strikes",
     "title": "an official title is left as written",
     "name": "a proper name or title is left as written",
+    "work": "the title of a work is left as written",
+    "guidance": "guidance names the term to avoid",
+    "denial": "the sentence rejects the term",
+    "offence": "an offence is named as the law names it",
+    "clinical": "a clinical term is used as a clinician would",
 }
 
 
@@ -136,8 +141,8 @@ def applicability(*, context: str | None, grammar: str | None, quoted: bool, acr
         return "display-only", "the words run across markup that a fix would remove"
     if not writable:
         return "display-only", None  # the format is annotated for review, never rewritten
-    if context is not None:
-        return "unsafe", "the words may be cited from law in force"
+    if context is not None:  # capped at warning: legal register, a defining sentence, a title's subtitle
+        return "unsafe", "the words may be cited from law in force or from a title"
     if quoted:
         return "unsafe", "the words are in quotation marks"
     if acronym:

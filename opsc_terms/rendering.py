@@ -46,6 +46,7 @@ class Rendered:
     end: int
     text: str
     grammar: str | None  # None: reads right; "unsafe: why"; "no: why"
+    base: str = ""  # the form chosen from the rule data, before capitals and articles
 
 
 def render(replacement: Replacement, source: str, start: int, end: int, slot: Slot, grammar: Grammar) -> Rendered:
@@ -65,8 +66,8 @@ def render(replacement: Replacement, source: str, start: int, end: int, slot: Sl
         new = indefinite_article(text)
         if old.lower() != new:
             new = new.upper() if old.isupper() and len(old) > 1 else (new.capitalize() if old[0].isupper() else new)
-            return Rendered(a_start, end, new + source[a_end:start] + text, verdict)
-    return Rendered(start, end, text, verdict)
+            return Rendered(a_start, end, new + source[a_end:start] + text, verdict, base)
+    return Rendered(start, end, text, verdict, base)
 
 
 def _choose_form(replacement: Replacement, slot: Slot, grammar: Grammar) -> tuple[str, str | None]:

@@ -180,19 +180,71 @@ class Profile:
 class ContextCues:
     """Wording around a term that changes what an occurrence is (see rules/README.md)."""
 
+    # Phrases (compared word by word after normalisation, like terms).
     mention_before: tuple[str, ...] = ()
     mention_quoted_before: tuple[str, ...] = ()
+    mention_quoted_after: tuple[str, ...] = ()
     mention_nouns: tuple[str, ...] = ()
     mention_after: tuple[str, ...] = ()
+    calling_before: tuple[str, ...] = ()
+    calling_object_verbs: tuple[str, ...] = ()
+    as_verbs: tuple[str, ...] = ()
+    redirect_after: tuple[str, ...] = ()
+    guidance_before: tuple[str, ...] = ()
+    guidance_imperative: tuple[str, ...] = ()
+    wording_words: tuple[str, ...] = ()
+    contrast_before: tuple[str, ...] = ()
+    contrast_after: tuple[str, ...] = ()
+    preference_before: tuple[str, ...] = ()
+    preference_words: tuple[str, ...] = ()
+    negations: tuple[str, ...] = ()
+    reframing_nouns: tuple[str, ...] = ()
+    denial_before: tuple[str, ...] = ()
+    attribution_verbs: tuple[str, ...] = ()
     definition_before: tuple[str, ...] = ()
     definition_after: tuple[str, ...] = ()
     definition_after_quoted: tuple[str, ...] = ()
+    definition_links: tuple[str, ...] = ()
     amendment_before: tuple[str, ...] = ()
     insertion_before: tuple[str, ...] = ()
-    citations: tuple[str, ...] = ()
+    charge_before: tuple[str, ...] = ()
+    charge_after: tuple[str, ...] = ()
+    charge_verbs: tuple[str, ...] = ()
+    charge_prepositions: tuple[str, ...] = ()
+    offence_verbs: tuple[str, ...] = ()
+    legal_provisions: tuple[str, ...] = ()
+    legal_attribution: tuple[str, ...] = ()
+    law_nouns: tuple[str, ...] = ()
+    provision_leads: tuple[str, ...] = ()
+    clinical_terms: tuple[str, ...] = ()
+    clinical_before: tuple[str, ...] = ()
+    clinical_after: tuple[str, ...] = ()
+    work_before: tuple[str, ...] = ()
+    work_nouns: tuple[str, ...] = ()
     name_heads: tuple[str, ...] = ()
+    name_before: tuple[str, ...] = ()
     name_prefixes: tuple[str, ...] = ()
+    # Single words.
+    copulas: tuple[str, ...] = ()
+    conjunctions: tuple[str, ...] = ()
+    clause_breaks: tuple[str, ...] = ()
+    object_pronouns: tuple[str, ...] = ()
+    determiners: tuple[str, ...] = ()
+    wording_determiners: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    as_words: tuple[str, ...] = ()
+    instrument_links: tuple[str, ...] = ()
+    prepositions: tuple[str, ...] = ()
     small_words: tuple[str, ...] = ()
+    # Regular expressions (case-insensitive).
+    citations: tuple[str, ...] = ()
+    citation_instruments: tuple[str, ...] = ()
+    heading_labels: tuple[str, ...] = ()
+    list_markers: tuple[str, ...] = ()
+
+
+# Cue lists that hold regular expressions rather than phrases.
+REGEX_CUES = frozenset({"citations", "citation_instruments", "heading_labels", "list_markers"})
 
 
 @dataclass(frozen=True)
@@ -457,13 +509,13 @@ def _build_language(language: str, raw: dict[str, Any], errors: list[RuleError])
         elif items is None:
             errors.append(RuleError(shown, "must be a list of strings", field=f"context.{key}"))
         else:
-            if key == "citations":
+            if key in REGEX_CUES:
                 for pattern in items:
                     try:
                         re.compile(pattern)
                     except re.error as exc:
                         errors.append(RuleError(shown, f"bad regular expression {pattern!r}: {exc}",
-                                                field="context.citations"))
+                                                field=f"context.{key}"))
             cue_kwargs[key] = tuple(items)
 
     titles: list[Title] = []

@@ -34,6 +34,9 @@ _SPECIAL_RE = re.compile(
     rf"|(?P<inv>[{_INVISIBLE}]+)"
     rf"|(?P<hyph>(?<=\w)[{_HYPHENS}](?=\w))"  # hyphen inside a compound: a word boundary
     r"|(?P<ws>\s{2,}|[^\S ])"  # any run that is not a single plain space
+    # A comma or colon glued to an opening quote (",'Stop'"): the tokeniser would keep
+    # them in one token with the word before, and the quotation would go unseen.
+    r"|(?P<gap>(?<=\w)[,;:](?=['\"‘“]\w))"
 )
 _WORD_BEFORE_RE = re.compile(r"\w+$")
 _WORD_AFTER_RE = re.compile(r"\w+")
@@ -54,6 +57,12 @@ class View:
 
     text: str
     base: int  # source offset of the block
+    # View offsets of the spaces that stand for a line break in the source: the judgement
+    # reads list items, headings and glossary lines from them.
+    breaks: list[int] = field(default_factory=list)
+    # (view offset, source text) of each masked span: emphasis markup around a name is
+    # evidence that it is the title of a work.
+    marks: list[tuple[int, str]] = field(default_factory=list)
     _v_starts: list[int] = field(default_factory=list, repr=False)
     _s_starts: list[int] = field(default_factory=list, repr=False)
     _s_lens: list[int] = field(default_factory=list, repr=False)
@@ -109,12 +118,19 @@ def build_view(source: str, start: int, end: int, *, masks: Sequence[Span] = (),
         pieces.append(text)
         vpos += len(text)
 
+    def mark(kind: str, s_start: int, s_end: int) -> None:
+        if kind == "mask":
+            view.marks.append((vpos, source[s_start:s_end]))
+        elif "\n" in source[s_start:s_end]:
+            view.breaks.append(vpos)
+
     cursor = start
     for m_start, m_end in _clip(masks, start, end):
-        _normalise_into(source, cursor, m_start, add, join)
+        _normalise_into(source, cursor, m_start, add, join, mark)
+        mark("mask", m_start, m_end)
         add(_masked(source[m_start:m_end]), m_start, m_end - m_start, False)
         cursor = m_end
-    _normalise_into(source, cursor, end, add, join)
+    _normalise_into(source, cursor, end, add, join, mark)
     view.text = "".join(pieces)
     return view
 
@@ -134,7 +150,7 @@ def _masked(hidden: str) -> str:
 
 
 def _normalise_into(source: str, start: int, end: int, add: Callable[[str, int, int, bool], None],
-                    join: Callable[[str], bool] | None) -> None:
+                    join: Callable[[str], bool] | None, mark: Callable[[str, int, int], None]) -> None:
     cursor = start
     for m in _SPECIAL_RE.finditer(source, start, end):
         if m.start() > cursor:
@@ -153,7 +169,11 @@ def _normalise_into(source: str, start: int, end: int, add: Callable[[str, int, 
             pass  # removed from the view
         elif kind == "ent":
             add(_ENTITIES[m.group()[1:-1].lower()], m.start(), length, False)
+        elif kind == "gap":
+            add(m.group() + " ", m.start(), length, False)
         else:  # "hyph" or "ws"
+            if kind == "ws":
+                mark("ws", m.start(), m.end())
             add(" ", m.start(), length, False)
         cursor = m.end()
     if end > cursor:
@@ -365,6 +385,9 @@ ABBREVIATIONS = frozenset({
 })
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]*[A-Z0-9])")
 _ABBREVIATION_BEFORE_RE = re.compile(r"([\w.]+)$")
+# A paragraph or section number on its own, with any heading or list markup before it.
+_LABEL_RE = re.compile(r"\s*[#>*\-•]*\s*(?:§+\s*|(?:section|sec|article|art|rule|chapter|part|clause|schedule)"
+                       r"\.?\s+)?\(?[0-9IVXLC]+[A-Za-z]?(?:[.\-][0-9]+)*\)?\s*", re.IGNORECASE)
 MAX_SENTENCE = 2000
 
 
@@ -381,6 +404,8 @@ def sentence_spans(source: str, start: int, end: int) -> list[Span]:
         word = before.group(1).lower().rstrip(".") if before else ""
         if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue
+        if _LABEL_RE.fullmatch(source, sentence_start, m.start()):
+            continue  # "12." or "§ 2258C." labels the sentence that follows; it is not one
         cut = m.end()
         spans.append((sentence_start, cut))
         sentence_start = cut

@@ -5,9 +5,18 @@ Each test sentence is written for this suite. "reported" means warning or error.
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 import opsc_terms
+from opsc_terms import load_builtin
+from opsc_terms.cli import cli
+from opsc_terms.context import DECISIONS
+from opsc_terms.explain import rule_markdown
 
 
 def judged(text: str, profile: str = "default") -> list[tuple[str, str, str | None]]:
@@ -52,11 +61,21 @@ def test_title_and_plain_use_in_one_sentence() -> None:
 
 @pytest.mark.parametrize(("text", "term"), [
     ("The state passed a Child Prostitution Prevention Act in 2004.", "Child Prostitution"),
-    ("Tonight's film, Paedophile Hunters: The Rise of the Vigilantes, follows three groups.", "Paedophile"),
     ("She joined the Child Prostitution Unit of the city police.", "Child Prostitution"),
+    ("Members of the Paedophile Information Exchange (PIE) were later prosecuted.", "Paedophile"),
 ])
 def test_proper_names_are_info(text: str, term: str) -> None:
     assert judged(text) == [(term, "info", "name")]
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("Tonight's film, Paedophile Hunters: The Rise of the Vigilantes, follows three groups.", "Paedophile"),
+    ("I watched 1938’s Child Bride last night.", "Child Bride"),
+    ("Child Bride (1938) is still shown in film schools.", "Child Bride"),
+    ("Child Bride was a government-funded film that toured rural cinemas.", "Child Bride"),
+])
+def test_titles_of_works_are_info(text: str, term: str) -> None:
+    assert judged(text) == [(term, "info", "work")]
 
 
 @pytest.mark.parametrize(("text", "term"), [
@@ -107,9 +126,14 @@ def test_scare_quotes_around_a_use_still_flag(text: str, term: str) -> None:
 
 
 def test_use_and_mention_in_one_sentence_get_separate_decisions() -> None:
+    """The use is still reported; in a sentence about the wording it is a warning, not an error."""
     text = "Child pornography is everywhere online, and the term “child pornography” hides the abuse."
-    found = judged(text)
-    assert [(s, c) for _, s, c in found] == [("error", None), ("info", "mention")]
+    found = opsc_terms.check(text)
+    assert [(f.severity, f.context) for f in found] == [("warning", "discussion"), ("info", "mention")]
+    assert "not an error" in found[0].message
+    assert not found[0].fixable()  # offered to a person, never applied by --fix
+    assert found[1].fix is not None
+    assert found[1].fix.applicability == "display-only"
 
 
 def test_direct_quotation_is_info() -> None:
@@ -192,3 +216,83 @@ def test_more_mentions_and_legal_references_are_info(text: str) -> None:
 ])
 def test_unquoted_uses_near_those_cues_still_flag(text: str) -> None:
     assert reported(text)
+
+
+# --------------------------------------------------------------------------- the table of decisions
+
+
+def test_readme_documents_the_decisions_in_their_order() -> None:
+    """rules/README.md lists the decisions in the order the judgement takes them."""
+    readme = (Path(__file__).resolve().parents[1] / "rules" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How an occurrence is judged", 1)[1].split("\n## ", 1)[0]
+    documented = [m.lower() for m in re.findall(r"^\d+\. \*\*([^*]+)\*\*", section, flags=re.MULTILINE)]
+    assert documented == [d.name for d in DECISIONS]
+
+
+def test_explain_prints_the_order_of_decisions() -> None:
+    text = rule_markdown(load_builtin("en"), load_builtin("en").rule("child-prostitute"))
+    positions = [text.index(f"{i}. {d.name} (") for i, d in enumerate(DECISIONS, start=1)]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(("text", "context"), [
+    ("He pleaded guilty to possessing child pornography.", "legal"),
+    ("Child pornography is the visual depiction of a minor engaged in sexual conduct.", "defines"),
+    ("Investigating Child Pornography: A Handbook for Officers", "heading"),
+])
+def test_capped_findings_are_warnings_that_say_why(text: str, context: str) -> None:
+    [finding] = [f for f in opsc_terms.check(text) if f.rule == "child-pornography"]
+    assert (finding.severity, finding.context) == ("warning", context)
+    assert "A warning, not an error:" in finding.message
+    assert finding.fix is not None
+    assert finding.fix.applicability == "unsafe"  # offered to a person, never applied by --fix
+
+
+def test_a_cap_that_changes_nothing_leaves_a_plain_use() -> None:
+    """A rule that is a warning anyway keeps its plain-use finding (and its fix) in legal text."""
+    [finding] = opsc_terms.check("He pleaded guilty to sextortion of three boys.")
+    assert (finding.rule, finding.severity, finding.context) == ("sextortion", "warning", None)
+    assert finding.fix is not None
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("film.md", "I watched *Child Bride* again last night.\n"),
+    ("film.md", "She reviewed [Child Bride](https://example.org/film) for the paper.\n"),
+    ("film.html", "<p>We saw <i>Child Bride</i> at the festival.</p>\n"),
+    ("film.txt", "We saw *Child Bride* at the festival.\n"),
+])
+def test_italics_and_link_text_mark_the_title_of_a_work(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--isolated", "--format", "json", "--exit-zero", str(path)])
+    assert [(f["severity"], f["context"]) for f in json.loads(result.stdout)] == [("info", "work")]
+
+
+def test_bold_is_stress_not_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "stress.md"
+    path.write_text("Police found **Child Pornography** on every drive.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--isolated", "--format", "json", "--exit-zero", str(path)])
+    assert [(f["severity"], f["context"]) for f in json.loads(result.stdout)] == [("error", None)]
+
+
+def test_a_bad_regular_expression_in_the_cues_is_a_load_error(tmp_path: Path) -> None:
+    from opsc_terms.ruleset import RuleLoadError, load_pack
+
+    lang = tmp_path / "_language.toml"
+    lang.write_text('[context]\nheading_labels = ["(unclosed"]\n', encoding="utf-8")
+    with pytest.raises(RuleLoadError, match=r"context\.heading_labels.*bad regular expression"):
+        load_pack("en", [lang])
+
+
+@pytest.mark.parametrize("text", [
+    "The gang made “child pornography” in a rented flat.",
+    "FBI warns parents of the growing threat of ‘sextortion’ of teens.",
+    '"Child prostitutes," he said, "are everywhere."',
+    "Staff must write “child sexual abuse material”, not “child pornography”.",
+])
+def test_words_inside_quotation_marks_are_never_fixed(text: str) -> None:
+    """Scare quotes around a use are still reported, but no fix rewrites quoted words."""
+    findings = opsc_terms.check(text)
+    assert findings
+    assert not any(f.fixable() for f in findings)
+    assert opsc_terms.fix(text, findings) == text

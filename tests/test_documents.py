@@ -28,7 +28,8 @@ def flagged(text: str, fmt: str) -> list[str]:
     ("report.md", "markdown"), ("REPORT.MARKDOWN", "markdown"), ("page.htm", "html"), ("a/b/page.html", "html"),
     ("guide.rst", "restructuredtext"), ("paper.tex", "latex"), ("bill.docx", "docx"), ("notes.txt", "text"),
     (".md", "markdown"), ("plaintext", "text"), ("markdown", "markdown"), ("restructuredtext", "restructuredtext"),
-    ("latex", "latex"), ("html", "html"), ("script.py", None), ("README", None), ("dir.md/file", None),
+    ("latex", "latex"), ("html", "html"), ("script.py", "python"), ("notes.xyz", None), ("README", None),
+    ("dir.md/file", None),
 ])
 def test_format_for_suffixes_and_language_ids(name: str, expected: str | None) -> None:
     assert format_for(name) == expected

@@ -142,7 +142,7 @@ def test_limits_on_all_rules_together(tmp_path: Path) -> None:
 def test_the_shipped_rules_are_far_below_the_limits() -> None:
     pack = load_builtin("en")
     counts = [pattern_expansions(parse_pattern(p), pack.language.classes) for r in pack.rules for p in r.patterns]
-    assert max(counts) * 10 < MAX_PATTERN_EXPANSIONS
+    assert max(counts) * 5 < MAX_PATTERN_EXPANSIONS  # a class of phrases multiplies a pattern
     assert max(len(r.terms) for r in pack.rules) * 100 < MAX_LIST_ITEMS
     assert sum(counts) * 10 < MAX_EXPANSIONS_IN_ALL
     assert sum(len(r.terms) + len(r.exceptions) for r in pack.rules) * 100 < MAX_PHRASES_IN_ALL

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..files import DEFAULT_MAX_FILE_SIZE
-from . import docx, html, latex, markdown, plain, rst
+from . import code, docx, html, latex, markdown, plain, rst
 from .model import ACTIONS, Adornment, Directive, DocumentError, Prose, parse_directive
 
 __all__ = [
@@ -53,6 +53,12 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("restructuredtext", (".rst", ".rest"), ("restructuredtext", "rst"), rst.COMMENT, rst.read),
     Format("latex", (".tex", ".latex", ".ltx"), ("latex", "tex"), latex.COMMENT, latex.read),
     Format("docx", (".docx",), ("docx",), None, read_bytes=docx.read, writable=False),
+    # Programs: comments and docstrings only (see documents/code.py).
+    *(Format(name, tuple(s for s, x in code.SYNTAX_BY_SUFFIX.items() if x is syntax),
+             tuple(i for i, x in code.LANGUAGE_IDS.items() if x is syntax), syntax.comment,
+             code.reader(syntax, name))
+      for name, syntax in (("python", code.PYTHON), ("c-style", code.C_LIKE), ("script", code.HASH),
+                           ("sql", code.DASH))),
 )}
 _BY_SUFFIX = {suffix: f.name for f in FORMATS.values() for suffix in f.suffixes}
 _BY_LANGUAGE_ID = {language_id: f.name for f in FORMATS.values() for language_id in f.language_ids}

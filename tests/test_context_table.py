@@ -1,0 +1,73 @@
+"""The judgement table: sentences written for this suite, with the decision a reviewer approved.
+
+Each tests/fixtures/context/<category>.txt holds sentences separated by blank lines (lines
+starting with "#" are headings and hold no terms). The real command line checks the file
+and the findings are printed under the line they start on, so the .expected file reads
+as a table of sentence -> decision:
+
+    They are victims, not child prostitutes.
+      info     denial      [child-prostitute] child prostitutes
+
+"use" marks a plain use at the rule's severity. After a deliberate change in behaviour,
+regenerate with ``OPSC_TERMS_UPDATE_GOLDEN=1 python -m pytest tests/test_context_table.py``
+and review the diff of the .expected files like code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from opsc_terms.cli import cli
+
+TABLES = sorted((Path(__file__).parent / "fixtures" / "context").glob("*.txt"))
+
+
+def render(source: str, findings: list[dict[str, object]]) -> str:
+    by_line: dict[int, list[dict[str, object]]] = defaultdict(list)
+    for f in findings:
+        by_line[int(str(f["line"]))].append(f)
+    out: list[str] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        out.append(line)
+        for f in sorted(by_line.get(number, []), key=lambda f: int(str(f["column"]))):
+            text = " ".join(str(f["text"]).split())
+            out.append(f"  {f['severity']:<8} {f['context'] or 'use':<11} [{f['rule']}] {text}")
+    return "\n".join(out) + "\n"
+
+
+def test_every_category_has_a_table() -> None:
+    assert {p.stem for p in TABLES} >= {"quotations", "guidance", "denials", "mentions", "titles", "legal",
+                                        "coverage"}
+
+
+@pytest.mark.parametrize("table", TABLES, ids=[p.stem for p in TABLES])
+def test_judgement_table(table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(table.parent)
+    result = CliRunner().invoke(cli, ["check", "--isolated", "--format", "json", "--exit-zero", table.name])
+    assert result.exit_code == 0, result.output
+    rendered = render(table.read_text(encoding="utf-8"), json.loads(result.stdout))
+    expected = table.with_suffix(".expected")
+    if os.environ.get("OPSC_TERMS_UPDATE_GOLDEN"):
+        expected.write_text(rendered, encoding="utf-8")
+    assert rendered == expected.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("table", TABLES, ids=[p.stem for p in TABLES])
+def test_each_table_has_exemptions_and_uses(table: Path) -> None:
+    """Every category shows at least five exempted sentences and five uses that must stay
+    reported next to them, so a new exemption cannot quietly swallow real uses."""
+    rendered = table.with_suffix(".expected").read_text(encoding="utf-8")
+    findings = [line.split() for line in rendered.splitlines() if line.startswith("  ")]
+    exempt = [f for f in findings if f[1] != "use"]
+    uses = [f for f in findings if f[1] == "use" and f[0] in ("error", "warning")]
+    if table.stem == "coverage":  # the new findings are the uses; silent sentences sit beside them
+        assert len(uses) >= 10, table.name
+        return
+    assert len(exempt) >= 5, table.name
+    assert len(uses) >= 5, table.name
