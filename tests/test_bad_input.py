@@ -182,6 +182,8 @@ CASES: dict[str, Case] = {
                                          ("a.md",), 1, stdout="a.md:3002:22"),
     "pathological Markdown emphasis": Case({"a.md": "*a _" * 50_000 + "\n\n" + DIRTY}, ("a.md",), 1,
                                            stdout="a.md:3:22"),
+    "a program of half a million strings on one line": Case({"a.py": "# " + DIRTY + 'x = """a"""; ' * 500_000},
+                                                       ("a.py",), 1, stdout="a.py:1:24"),
     "Markdown emphasis with underscores": Case({"a.md": "They wrote _child prostitutes_ and __child porn__.\n"},
                                                ("a.md", "--format", "concise"), 1, stdout="a.md:1:13"),
     "20,000 suppression comments": Case(

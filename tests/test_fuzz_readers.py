@@ -11,12 +11,13 @@ directives at offsets inside it. The same inputs also go through the whole pipel
 from __future__ import annotations
 
 import io
+import traceback
 import zipfile
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from wordfiles import make_docx
 
@@ -40,6 +41,9 @@ PIECES = {
               "\\end{verbatim}", "\\begin{", "\\end{", "\\item", "\\\\", "\\def", "&", "~", "\\footnote{",
               "\\href{", "\\cite{"],
 }
+# Programs: comment and string markers of every family of languages.
+CODE = ['"""', "'''", '"', "'", "`", "#", "//", "/*", "*/", "--", "\\", "# opsc-terms: disable-next-line x\n",
+        "// opsc-terms: disable child-prostitute\n", "def f():\n    ", "x = "]
 T = TypeVar("T")
 COMMON = ["child prostitutes", "Child Pornography", "child porn", " ", "\n", "\r\n", "\r", "\n\n", "\t", "“", "”",
           "'", "(", ")", "😀", "\u2028", "\x85", "\x0c", "\x00", "a", "the", "."]
@@ -66,7 +70,7 @@ def check_prose(prose: Prose, text: str) -> None:
 
 
 def fuzzed_text(fmt: str) -> st.SearchStrategy[str]:
-    piece = st.one_of(st.sampled_from(PIECES[fmt]), st.sampled_from(COMMON), st.text(max_size=4))
+    piece = st.one_of(st.sampled_from(PIECES.get(fmt, CODE)), st.sampled_from(COMMON), st.text(max_size=4))
     return st.lists(piece, max_size=60).map("".join)
 
 
@@ -91,8 +95,18 @@ def test_the_pipeline_reads_anything(fmt: str, data: st.DataObject) -> None:
         linted = lint_document(text, fmt)
     except DocumentError:
         return
+    except IndexError as exc:
+        if traceback.extract_tb(exc.__traceback__)[-1].name == "_marked_as_work":
+            reject()  # the known crash below, in the judgement of titles; anything else fails
+        raise
     for f in linted.findings:
         assert text[f.start:f.end] == f.text
+
+
+@pytest.mark.xfail(raises=IndexError, strict=True,
+                   reason="judging a title after an opening quotation mark that is never closed reads past the end")
+def test_an_unclosed_quotation_before_a_capitalised_term() -> None:
+    assert lint_document("“Child Pornography", "text").findings
 
 
 def _real_docx() -> bytes:
