@@ -172,11 +172,14 @@ def _markdown_chunk(text: str) -> Prose:
     tokens = _markdown_parser().parse(body)
     out = Collector(text)
     line_cursor: dict[int, int] = {}
+    # markdown-it replaces NUL with U+FFFD in what it returns; so does the text its content is
+    # looked for in (one character for one: every offset stays the same).
+    searchable = text.replace("\x00", "\ufffd") if "\x00" in text else text
     for token in tokens:
         if token.map is None:
             continue
         if token.type == "inline":
-            _MarkdownInline(text, lines, token, line_cursor, out).run()
+            _MarkdownInline(searchable, lines, token, line_cursor, out).run()
         elif token.type == "html_block":
             start = lines[token.map[0]][0]
             end = lines[min(token.map[1], len(lines)) - 1][1]
