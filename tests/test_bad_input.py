@@ -177,7 +177,8 @@ CASES: dict[str, Case] = {
         ("a.tex: braces or brackets are nested or left open",), stdout="ok.txt:1:22"),
     "a 50k-row Markdown table": Case({"a.md": "| a | b |\n|---|---|\n" + "| cell | x |\n" * 50_000
                                       + "| " + DIRTY.strip() + " | x |\n"}, ("a.md",), 1, stdout="a.md:50003:24"),
-    "deeply nested Markdown quotes": Case({"a.md": ">" * 100_000 + " " + DIRTY}, ("a.md",), 0),
+    "deeply nested Markdown quotes": Case({"a.md": ">" * 100_000 + " " + DIRTY}, ("a.md",), 1,
+                                          stdout="a.md:1:100023"),
     "deeply nested Markdown lists": Case({"a.md": "".join("  " * i + "- item\n" for i in range(3000)) + "\n" + DIRTY},
                                          ("a.md",), 1, stdout="a.md:3002:22"),
     "pathological Markdown emphasis": Case({"a.md": "*a _" * 50_000 + "\n\n" + DIRTY}, ("a.md",), 1,
