@@ -103,10 +103,11 @@ def document_format(language_id: str) -> str:
 
 
 def severity_of(finding: Finding) -> types.DiagnosticSeverity:
-    """Occurrences that need no change (a title, a quoted mention, legal text) are hints:
+    """Occurrences that need no change (a title, a quoted mention, cited law) are hints:
     editors show them faintly and keep them out of problem lists, so only real problems
-    compete for attention. A plain use keeps the rule's severity, info included."""
-    if finding.context is not None:
+    compete for attention. A plain use keeps the rule's severity, info included, and so
+    does an occurrence capped at warning (statutory wording), which still needs a look."""
+    if finding.context is not None and finding.severity == "info":
         return types.DiagnosticSeverity.Hint
     return _SEVERITY[finding.severity]
 

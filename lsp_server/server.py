@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 CMD_FIX_ALL = "opscTerms.fixAll"
 CMD_EXPLAIN_RULE = "opscTerms.explainRule"
 CMD_EXPLAIN_AT = "opscTerms.explainAt"
-_SETTINGS_KEYS = {"profile", "select", "ignore", "severity", "languages", "debounceMs"}
+_SETTINGS_KEYS = {"profile", "language", "select", "ignore", "severity", "languages", "debounceMs"}
 _WATCHED = "**/*.toml"  # configuration files and rule files
 # The largest message read. A document opened in an editor arrives whole in one message,
 # so this is generous; a client that announces more (100 GB, say) gets an error instead

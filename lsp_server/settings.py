@@ -50,6 +50,7 @@ class Problem:
 @dataclass(frozen=True)
 class EditorSettings:
     profile: str | None = None
+    language: str | None = None  # the natural language: en, fr, es or auto (not a document's language id)
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
@@ -62,6 +63,7 @@ class EditorSettings:
         severity.update(self.severity)
         return config.with_overrides(
             profile=self.profile or None,
+            language=self.language or None,
             select=self.select or None,
             ignore=self.ignore or None,
             severity=tuple(sorted(severity.items())) if self.severity else None,
@@ -95,7 +97,7 @@ def parse_settings(raw: Any) -> tuple[EditorSettings, list[Problem]]:
         return EditorSettings(), [Problem(SECTION, f"{_SHOWN}: must be an object, got {type(raw).__name__}")]
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    for key in ("profile", "select", "ignore", "severity"):
+    for key in ("profile", "language", "select", "ignore", "severity"):
         value = raw.get(key)
         if value is None or value == "" or value == [] or value == {}:
             continue

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from .config import Config
 from .findings import Edit, Finding, Fix, applicability
+from .labels import labels_of
+from .labels import note as note_text
 from .lines import LineIndex, Span
 from .rendering import Rendered, Slot, render
 from .ruleset import SEVERITY_RANK, Replacement, Rule, RulePack, Severity, load_builtin, load_language, parse_pattern
@@ -77,7 +79,9 @@ class Checker:
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
-        language = self.config.language
+        # A checker is for one language; "auto" (detect per document) is decided by
+        # lint_document, which asks for one checker per language it finds.
+        language = "en" if self.config.language == "auto" else self.config.language
         self.pack: RulePack = (load_builtin(language) if not self.config.extend_rules
                                else load_language(language, self.config.extend_rules))
         if self.config.profile not in self.pack.language.profiles:
@@ -88,6 +92,7 @@ class Checker:
         self._severity = {r.id: self.config.severity_for(r, self.pack.severity_for(r, self.config.profile))
                           for r in self.rules}
         term_forms, pattern_forms = anchor_forms(self.rules, self.pack.language.variants)
+        self.labels = labels_of(self.pack)  # messages and notes in the rules' language
         self.prefilter = Prefilter(term_forms | set(pattern_forms))
         # Keyword -> rules with patterns: a sentence runs only the patterns of rules whose
         # keyword it contains, because the token Matcher's cost grows with every pattern.
@@ -157,12 +162,12 @@ class Checker:
                         context=c.context, grammar=c.grammar, quoted=c.quoted, acronym=c.acronym,
                         automatic=c.automatic, advice=c.rule.advice,
                         crosses_markup=_crosses(sorted_masks, start, end), writable=writable)
-                    fix = Fix(c.fix, level, (Edit(start, end, c.fix),), note)
+                    fix = Fix(c.fix, level, (Edit(start, end, c.fix),), note_text(self.labels, note))
                 findings.append(Finding(
                     rule=c.rule.id, severity=c.severity, message=c.message, start=start, end=end,
                     line=line, column=column, end_line=end_line, end_column=end_column, text=c.text,
                     replacements=c.replacements, fix=fix, sources=c.rule.sources, family=c.rule.family,
-                    category=c.rule.category, context=c.context, path=path))
+                    category=c.rule.category, context=c.context, path=path, lang=self.pack.language.language))
         return findings
 
     def _store(self, key: tuple[str, tuple[Span, ...]], found: list[_Cached]) -> None:
@@ -194,6 +199,7 @@ class _Engine:
         from .engine import Matchers, pipeline
 
         self.checker = checker
+        self._abbreviations = frozenset(checker.pack.language.grammar.abbreviations)
         self.nlp, self.norm = pipeline(checker.pack.language)
         self.matchers: Matchers = Matchers(self.nlp, self.norm, checker.rules, checker.pack.language,
                                            allow=checker.config.allow)
@@ -215,7 +221,7 @@ class _Engine:
         jobs: list[tuple[int, View, frozenset[str]]] = []
         quotations: list[list[Span]] = []  # per block: the spans inside quotation marks
         for index, ((start, end), block_masks, hits) in enumerate(blocks):
-            sentences = sentence_spans(text, start, end)
+            sentences = sentence_spans(text, start, end, self._abbreviations)
             firsts = [s for s, _ in sentences]
             windows: dict[Span, frozenset[str]] = {}
             for pos, word in hits:
@@ -251,7 +257,7 @@ class _Engine:
 
     def _cached(self, text: str, view: View, o: Occurrence, block_start: int,
                 quotations: Sequence[Span]) -> _Cached:
-        from .context import CAPPED, CONTEXT_NOTES
+        from .context import CAPPED
 
         start, end = view.to_source(o.start, o.end)
         # Quoted within its sentence, or inside a quotation that runs over several.
@@ -280,14 +286,14 @@ class _Engine:
         shown = [r for r in renderings if not (r.grammar or "").startswith("no:")] or renderings[:1]
         texts = tuple(dict.fromkeys(_in_span(r, text, span_start, start) for r in shown))
         first: Rendered | None = renderings[0] if renderings else None
-        note = CONTEXT_NOTES.get(o.context) if o.context else None
+        labels = self.checker.labels
         words = _preferred_words(preferred, slot, first)
         grammar_note = first.grammar if first is not None else None
         if o.context in CAPPED:  # still reported, as a warning that says why it is not an error
-            plain = compose_message(rule, text[start:end], words, None, None, grammar_note)
-            message = f"{plain} A warning, not an error: {note}."
+            plain = compose_message(labels, rule, text[start:end], words, None, grammar_note)
+            message = labels["message.capped"].format(message=plain, note=labels.get(f"context.{o.context}", o.context))
         else:
-            message = compose_message(rule, text[start:end], words, o.context, note, grammar_note)
+            message = compose_message(labels, rule, text[start:end], words, o.context, grammar_note)
         return _Cached(rule=rule, severity=o.severity, context=o.context, start=span_start - block_start,
                        end=end - block_start, text=text[span_start:end], replacements=texts,
                        fix=texts[0] if texts else None, grammar=first.grammar if first is not None else None,
@@ -310,18 +316,21 @@ def _preferred_words(preferred: Replacement | None, slot: Slot, first: Rendered 
     return preferred.form(slot.plural)
 
 
-def compose_message(rule: Rule, original: str, preferred: str | None, context: str | None, note: str | None,
-                    grammar: str | None) -> str:
-    """The finding's message: the rule's one sentence and what to write, or why the words stay."""
+def compose_message(labels: Mapping[str, str], rule: Rule, original: str, preferred: str | None,
+                    context: str | None, grammar: str | None) -> str:
+    """The finding's message, in the rule's language: the rule's one sentence and what to
+    write, or why the words stay."""
     original = " ".join(original.split())  # words broken across lines are quoted on one line
-    if context is not None and note is not None:
-        prefer = f" (prefer “{preferred}” in your own words)" if preferred else ""
-        return f"“{original}” is {note}: no change needed{prefer}."
+    if context is not None:
+        prefer = labels["message.prefer"].format(preferred=preferred) if preferred else ""
+        return labels["message.context"].format(original=original, note=labels.get(f"context.{context}", context),
+                                                prefer=prefer)
     if not preferred:
         return rule.message
     if grammar is not None and grammar.startswith("no:"):
-        return f"{rule.message} Use “{preferred}”, rewording the sentence ({grammar[3:].strip()})."
-    return f"{rule.message} Use “{preferred}”."
+        return labels["message.reword"].format(message=rule.message, preferred=preferred,
+                                               reason=note_text(labels, grammar[3:]))
+    return labels["message.use"].format(message=rule.message, preferred=preferred)
 
 
 def _crosses(masks: Sequence[Span], start: int, end: int) -> bool:

@@ -72,6 +72,20 @@ def _name(path: str | Path) -> str:
     return shown_path(str(path))
 
 
+def _language(value: str | None) -> str | None:
+    """A ``--lang`` value checked against the shipped languages."""
+    if value is None:
+        return None
+    from .ruleset import available_languages
+
+    known = [*available_languages(), "auto"]
+    if value not in known:
+        hint = difflib.get_close_matches(value, known, n=1)
+        raise Fatal(f"unknown language {value[:40]!r} for --lang (known: {', '.join(known)})"
+                    + (f"; did you mean {hint[0]!r}?" if hint else ""))
+    return value
+
+
 def _selectors(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(s.strip() for value in values for s in value.split(",") if s.strip())
 
@@ -106,6 +120,8 @@ def cli() -> None:
               help="Only these rule ids or families (comma-separated; replaces the configuration's).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or families (comma-separated).")
 @click.option("--profile", default=None, help="Rule profile: default (policy and legal drafting) or media.")
+@click.option("--lang", "language", default=None, metavar="en|fr|es|auto",
+              help="Language of the text: auto (default) detects it per document and per paragraph.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Use this configuration file for every path instead of looking for one.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
@@ -129,15 +145,15 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Text output: no summary, no hints.")
 def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: bool, diff: bool, fail_on: str,
           exit_zero: bool, select: tuple[str, ...], ignore: tuple[str, ...], profile: str | None,
-          config_file: Path | None, isolated: bool, jobs: int, baseline: Path | None, write_baseline: Path | None,
-          annotate: Path | None, max_file_size: str | None, stdin_filename: str | None, force_exclude: bool,
-          respect_gitignore: bool, color: str, quiet: bool) -> None:
+          language: str | None, config_file: Path | None, isolated: bool, jobs: int, baseline: Path | None,
+          write_baseline: Path | None, annotate: Path | None, max_file_size: str | None, stdin_filename: str | None,
+          force_exclude: bool, respect_gitignore: bool, color: str, quiet: bool) -> None:
     """Check files, folders (recursively) or standard input ("-", or no path with piped input)."""
     if fix and diff:
         raise Fatal("--fix and --diff cannot be used together")
     if write_baseline and (fix or diff):
         raise Fatal("--write-baseline records findings; it cannot be combined with --fix or --diff")
-    overrides: dict[str, Any] = {"profile": profile}
+    overrides: dict[str, Any] = {"profile": profile, "language": _language(language)}
     if select:
         overrides["select"] = _selectors(select)
     if ignore:
@@ -551,10 +567,12 @@ def _annotate(task: Task, destination: Path, findings: list[Finding], *, quiet: 
 # --------------------------------------------------------------------------- explain and rules
 
 
-def _checker(config_file: Path | None, isolated: bool, profile: str | None = None) -> Checker:
+def _checker(config_file: Path | None, isolated: bool, profile: str | None = None,
+             language: str | None = None) -> Checker:
     """The checker the configuration of the working folder sets up (its pack, rules and severities)."""
     try:
-        resolver = ConfigResolver(config_file=config_file, isolated=isolated, overrides={"profile": profile})
+        resolver = ConfigResolver(config_file=config_file, isolated=isolated,
+                                  overrides={"profile": profile, "language": _language(language)})
         return get_checker(resolver.for_path(Path.cwd()))
     except (ConfigError, RuleLoadError, ValueError) as exc:
         raise Fatal(str(exc)) from None
@@ -567,14 +585,17 @@ def _checker(config_file: Path | None, isolated: bool, profile: str | None = Non
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Configuration file (for rules added with extend-rules).")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-def explain(rule_ids: tuple[str, ...], output_format: str, config_file: Path | None, isolated: bool) -> None:
+@click.option("--lang", "language", default=None, metavar="en|fr|es",
+              help="The rules of this language (default: the configuration's, or English).")
+def explain(rule_ids: tuple[str, ...], output_format: str, config_file: Path | None, isolated: bool,
+            language: str | None) -> None:
     """Explain a rule (or every rule of a family): why, what to write instead, sources, examples.
 
     This is the text editors show on hover; on a terminal it is shown without Markdown syntax.
     """
     from .explain import rule_markdown, rule_text
 
-    pack = _checker(config_file, isolated).pack
+    pack = _checker(config_file, isolated, language=language).pack
     chosen = []
     for rule_id in rule_ids:
         matches = [r for r in pack.rules if r.id == rule_id] or [r for r in pack.rules if r.family == rule_id]
@@ -600,10 +621,13 @@ def explain(rule_ids: tuple[str, ...], output_format: str, config_file: Path | N
 @click.option("--format", "output_format", type=click.Choice(["table", "markdown", "json"]), default="table",
               show_default=True, help="table for reading, markdown for docs/rules.md, json for tools.")
 @click.option("--profile", default=None, help="Rule profile (default: the configuration's).")
+@click.option("--lang", "language", default=None, metavar="en|fr|es",
+              help="The rules of this language (default: the configuration's, or English).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Configuration file (for rules added with extend-rules).")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-def rules(output_format: str, profile: str | None, config_file: Path | None, isolated: bool) -> None:
+def rules(output_format: str, profile: str | None, language: str | None, config_file: Path | None,
+          isolated: bool) -> None:
     """List every rule, with the severity the configuration gives it ("off": not checked).
 
     The configuration's profile, select, ignore and severity settings apply, as they do to
@@ -611,7 +635,7 @@ def rules(output_format: str, profile: str | None, config_file: Path | None, iso
     """
     from .explain import rule_url, rules_markdown
 
-    checker = _checker(config_file, isolated, profile)
+    checker = _checker(config_file, isolated, profile, language)
     pack, config = checker.pack, checker.config
     ordered = sorted(pack.rules, key=lambda r: (r.family, r.id))
     active = {r.id for r in checker.rules}

@@ -48,6 +48,10 @@ class OpscTermsComponent:
 )
 def make_opsc_terms(nlp: Language, name: str, profile: str, select: list[str], ignore: list[str],
                     language: str | None, spans_key: str) -> OpscTermsComponent:
-    config = Config(profile=profile, language=language or nlp.lang or "en", select=tuple(select), ignore=tuple(ignore))
+    from .ruleset import available_languages
+
+    # The pipeline's own language when opsc-terms has rules for it; otherwise detect it.
+    default = nlp.lang if nlp.lang in available_languages() else "auto"
+    config = Config(profile=profile, language=language or default, select=tuple(select), ignore=tuple(ignore))
     get_checker(config)  # fail now, not on the first document, if the settings are wrong
     return OpscTermsComponent(name, config, spans_key)

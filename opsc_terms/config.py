@@ -53,7 +53,7 @@ class Config:
     """How to check: profile, rule selection, severities, extra rules and allowed phrases."""
 
     profile: str = "default"
-    language: str = "en"
+    language: str = "auto"  # a language id, or "auto": detected per document and per paragraph
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
@@ -168,10 +168,10 @@ def config_from_mapping(table: Mapping[str, Any], *, base: Path | None = None, s
             if not isinstance(table[key], str) or not table[key]:
                 raise fail(key, "must be a string")
             values[key] = table[key]
-    if "language" in values and values["language"] not in available_languages():
+    if "language" in values and values["language"] not in (*available_languages(), "auto"):
         # A language id names a folder of the shipped rules; it is never a path.
         raise fail("language", f"unknown language {values['language'][:40]!r} "
-                               f"(known: {', '.join(available_languages())})")
+                               f"(known: {', '.join(available_languages())}, auto)")
     for key in ("select", "ignore", "allow", "include", "exclude", "extend-rules"):
         if key in table:
             value = table[key]

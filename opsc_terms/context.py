@@ -69,26 +69,7 @@ DEFINES = "defines"
 DISCUSSION = "discussion"
 HEADING = "heading"
 
-CONTEXT_NOTES = {
-    MENTION: "a mention of the term itself, not a use of it",
-    GUIDANCE: "named as wording to avoid",
-    DENIAL: "a denial of the label, not a use of it",
-    GLOSS: "the term glossed after a recommended one",
-    QUOTATION: "inside a direct quotation",
-    DEFINITION: "a term being defined (a statutory definition, a glossary entry or a defined term cited "
-                "with its provision)",
-    CITATION: "quoted from, or heading of, a cited legal provision",
-    OFFENCE: "the quoted name of an offence in a charge",
-    AMENDMENT: "text that an amendment strikes out",
-    TITLE: "part of an official title",
-    NAME: "part of a proper name or title",
-    WORK: "part of the title of a work (a film, book or report)",
-    CLINICAL: "used in its clinical sense",
-    LEGAL: "legal register: it reads as a charge or statutory wording, which may be law in force",
-    DEFINES: "the sentence defines the term, perhaps in the words of a law",
-    DISCUSSION: "the sentence also talks about the wording",
-    HEADING: "a Title Case title with a subtitle, which may cite a work's title",
-}
+# The text that says what each context is lives in opsc_terms/labels.py (context.NAME), by language.
 # Contexts that keep a finding but cap it at warning; the others make it info.
 CAPPED = frozenset({LEGAL, DEFINES, DISCUSSION, HEADING})
 # Contexts that a term coordinated with the previous occurrence shares ("the terms X and Y").
@@ -997,7 +978,8 @@ def _work(c: _Case) -> str | None:
     if _title_case_term(c) is None:
         return None
     info, model = c.info, c.model
-    left, right = _run(c) if c.q is None else (c.q[0], c.q[1] + 1)
+    # An unclosed quotation runs to the end of the sentence, one past its last token.
+    left, right = _run(c) if c.q is None else (max(c.q[0], 0), min(c.q[1] + 1, info.n))
     # "the documentary, Sextortion: …", "1938’s Child Bride"
     j = info.prev_word(left)
     if j >= 0 and info.texts[j] == ",":
@@ -1291,8 +1273,10 @@ def _occurrence(info: _DocInfo, model: ContextModel, m: RawMatch, severity: Seve
     doc = info.doc
     grammar = model.grammar
     span = doc[m.focus_start:m.focus_end]
-    # The head noun is not always last ("women on the younger side"): any plural word counts.
-    plural = any(_is_plural(t) for t in span)
+    # The head noun is not always last in English ("women on the younger side"): any plural
+    # word counts. Where the head comes first ("prostitution des enfants"), its own number.
+    alpha = [t for t in span if t.is_alpha]
+    plural = (_is_plural(alpha[0]) if alpha else False) if grammar.head_first else any(_is_plural(t) for t in span)
     nxt = doc[m.focus_end] if m.focus_end < len(doc) else None
     possessive: bool | str = nxt is not None and nxt.lower_ in ("'s", "’s", "'", "’") and nxt.idx == span.end_char
     if possessive and nxt is not None and nxt.lower_ in ("'", "’"):
@@ -1302,8 +1286,8 @@ def _occurrence(info: _DocInfo, model: ContextModel, m: RawMatch, severity: Seve
             m.focus_start, m.focus_end + 1) is None else False
     # A singular term before a noun describes it ("child porn videos"); a plural one is
     # the head itself ("child sex tourists use ...").
-    next_is_noun = (nxt is not None and not possessive and not plural and nxt.is_alpha and not nxt.is_stop
-                    and matchers.is_noun(nxt.text))
+    next_is_noun = (not grammar.head_first and nxt is not None and not possessive and not plural and nxt.is_alpha
+                    and not nxt.is_stop and matchers.is_noun(nxt.text))
     if next_is_noun and nxt is not None and nxt.lower_.endswith("s") and matchers.is_verb(nxt.text):
         # "child pornography keeps growing": a word that can be a verb is one when what
         # follows is not what follows a noun (a verb, a preposition, the sentence's end).
@@ -1316,10 +1300,16 @@ def _occurrence(info: _DocInfo, model: ContextModel, m: RawMatch, severity: Seve
         if not doc[k].is_space:
             before.insert(0, doc[k].lower_)
         k -= 1
-    if m.focus_start > 0:
-        prev = doc[m.focus_start - 1]
-        if prev.lower_ in ("a", "an"):
-            article = (prev.idx, prev.idx + len(prev))
+    # A determiner that may have to agree with the replacement: one word ("a", "la", "l'") or
+    # two ("de la", "à l'"), as the language data lists them.
+    for size in (2, 1):
+        first = m.focus_start - size
+        if first < 0 or any(doc[k].is_space for k in range(first, m.focus_start)):
+            continue
+        words = " ".join(doc[k].lower_.replace("’", "'") for k in range(first, m.focus_start))
+        if words in grammar.determiners:
+            article = (doc[first].idx, doc[m.focus_start - 1].idx + len(doc[m.focus_start - 1]))
+            break
     slot = Slot(plural=plural, possessive=possessive, next_is_noun=next_is_noun,
                 # "X and trafficking network": a bare word after "and" may share what follows;
                 # "X and the law" is a phrase of its own.
@@ -1327,6 +1317,7 @@ def _occurrence(info: _DocInfo, model: ContextModel, m: RawMatch, severity: Seve
                              and doc[m.focus_end + 1].is_alpha and not doc[m.focus_end + 1].is_stop),
                 next_word=nxt.lower_ if nxt is not None else "",
                 before=tuple(before), first_word=span[0].lower_ if len(span) else "",
+                words=tuple(t.lower_ for t in span if t.is_alpha),
                 subject_plural=_subject_plural(info, model, m.focus_start) if m.kind == "pattern" else None,
                 article=article, acronym=m.kind == "acronym")
     quoted = info.quote_around(m.focus_start, m.focus_end) is not None

@@ -26,16 +26,11 @@ from spacy.lookups import load_lookups
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .ruleset import LanguageData, PatternToken, Rule, parse_pattern
+from .ruleset import Grammar, LanguageData, PatternToken, Rule, parse_pattern
 
-# Plurals that do not end in "s" but that the lookup table knows.
-_IRREGULAR_PLURALS = frozenset({"children", "women", "men", "people", "feet", "teeth", "mice", "geese",
-                                "criteria", "phenomena"})
-_AGES = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
-         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"]
+# Ages a child can have, in digits; each language's data gives them as words.
+_AGE_DIGITS = [str(n) for n in range(1, 18)]
 _BUILTIN_SPECS: dict[str, dict[str, Any]] = {
-    "#age": {"LOWER": {"IN": _AGES}},
     "%punct": {"IS_PUNCT": True},
     "%num": {"LIKE_NUM": True},
     "%any": {},
@@ -44,11 +39,20 @@ _BUILTIN_SPECS: dict[str, dict[str, Any]] = {
 
 
 class Normaliser:
-    """The NORM of a word: lower case, singular, one spelling. Cached per word type."""
+    """The NORM of a word: lower case, singular, one spelling. Cached per word type.
 
-    def __init__(self, lookup: Mapping[str, str], variants: Mapping[str, str]) -> None:
+    Only plurals are reduced (a word with one of the language's plural endings, or one of
+    its irregular plurals): reducing every word to its lemma would make "child abused"
+    read as "child abuse".
+    """
+
+    def __init__(self, lookup: Mapping[str, Any], variants: Mapping[str, str], grammar: Grammar | None = None) -> None:
+        grammar = grammar or Grammar()
         self._lookup = lookup
         self._variants = variants
+        self._suffixes = tuple(grammar.plural_suffixes)
+        self._irregular = frozenset(grammar.irregular_plurals)
+        self._singular_endings = tuple(grammar.singular_endings)
         self.__call__ = lru_cache(maxsize=None)(self._norm)  # type: ignore[method-assign]
 
     def __call__(self, text: str) -> str:  # replaced per instance by the cached version
@@ -57,12 +61,17 @@ class Normaliser:
     def _norm(self, text: str) -> str:
         word = text.lower().replace("’", "'")
         word = self._variants.get(word, word)
-        if word.endswith("s") or word in _IRREGULAR_PLURALS:
+        if (self._suffixes and word.endswith(self._suffixes)) or word in self._irregular:
             lemma = self._lookup.get(word)
-            if lemma is not None:
+            if isinstance(lemma, list):  # some tables list several lemmas; the first is the usual one
+                lemma = lemma[0] if lemma else None
+            if isinstance(lemma, str):
                 word = lemma
-            elif len(word) > 3 and word[-2:] not in ("ss", "us", "is") and word[-1] == "s":
-                word = word[:-1]  # an unknown plural: "paedophiles", "sextortions"
+            elif len(word) > 3 and not word.endswith(self._singular_endings):
+                for suffix in self._suffixes:
+                    if word.endswith(suffix):
+                        word = word[:-len(suffix)]  # an unknown plural: "paedophiles", "sextortions"
+                        break
         return self._variants.get(word, word)
 
 
@@ -88,8 +97,15 @@ def _lookup_data(language: str, table: str) -> Mapping[str, Any]:
 
 @cache
 def _lookup_table(language: str) -> Mapping[str, str]:
-    """The lookup lemmatizer's table from spacy-lookups-data (keyed by string)."""
-    return _lookup_data(language, "lemma_lookup")
+    """The lookup lemmatizer's table from spacy-lookups-data (keyed by string).
+
+    Some languages' tables list several lemmas for a word; the first is the usual one.
+    """
+    table = _lookup_data(language, "lemma_lookup")
+    if any(isinstance(v, list) for v in itertools.islice(table.values(), 100)):
+        return {k: v[0] for k, v in table.items() if isinstance(v, list) and v} | {
+            k: v for k, v in table.items() if isinstance(v, str)}
+    return table
 
 
 @cache
@@ -108,7 +124,7 @@ def pipeline(language: LanguageData) -> tuple[Language, Normaliser]:
     if cached is not None:
         return cached
     nlp = spacy.blank(language.language)
-    normaliser = Normaliser(_lookup_table(language.language), language.variants)
+    normaliser = Normaliser(_lookup_table(language.language), language.variants, language.grammar)
     vocab: Any = nlp.vocab  # lex_attr_getters is missing from spaCy's type stubs
     vocab.lex_attr_getters[NORM] = normaliser
     for lexeme in nlp.vocab:  # lexemes created before the getter was installed
@@ -231,7 +247,8 @@ class Matchers:
         elif token.kind == "not":
             spec = {"NORM": {"NOT_IN": sorted({self.norm(w) for w in token.values})}, "IS_PUNCT": False}
         elif token.kind == "builtin":
-            spec = dict(_BUILTIN_SPECS[token.values[0]])
+            spec = (dict(_BUILTIN_SPECS[token.values[0]]) if token.values[0] != "#age"
+                    else {"LOWER": {"IN": [*_AGE_DIGITS, *self.language.grammar.age_words]}})
         else:  # gap: a few words, never across punctuation
             spec = {"IS_PUNCT": False, "IS_SPACE": False}
         if token.repeat is not None:
@@ -296,8 +313,6 @@ class Matchers:
         nouns, adverbs, verbs = _word_classes(self.language.language)
         if not nouns:
             return True
-        if lower.endswith(("ed", "ly")) and len(lower) > 4:
-            return False
         lemma = _lookup_table(self.language.language).get(lower)
         if lemma is not None and lemma != lower and lemma in verbs and not lower.endswith("s"):
             return False  # an inflected verb: "found", "rising", "ran"

@@ -17,15 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .context import DECISIONS
+from .labels import LABELS, labels_of
 from .ruleset import PatternToken, Rule, RulePack, parse_pattern
 
-_USE_TITLES = {
-    "person": "For a person",
-    "phenomenon": "For the practice or offence",
-    "material": "For material",
-    "verb": "As a verb phrase",
-    "other": "Other wording",
-}
 DOCS_URL = "https://github.com/opsc-terms/opsc-terms/blob/main/docs/rules.md"
 _BUILTIN_NAMES = {
     "#age": "‹age›",
@@ -39,7 +33,8 @@ _CLASS_SAMPLE = 12  # phrases of a token class listed before "…"
 
 def rule_url(rule: Rule) -> str:
     """Where a rule is documented (used for LSP codeDescription and SARIF helpUri)."""
-    return f"{DOCS_URL}#{rule.id}"
+    page = DOCS_URL if rule.language == "en" else DOCS_URL.replace("rules.md", f"rules.{rule.language}.md")
+    return f"{page}#{rule.id}"
 
 
 # --------------------------------------------------------------------------- the explanation
@@ -56,40 +51,42 @@ class Block:
 
 def explanation(pack: RulePack, rule: Rule) -> list[Block]:
     """The explanation of a rule: what it flags, why, what to use, fix safety, sources, examples."""
+    words = labels_of(pack)
     family = next((f for f in pack.families if f.id == rule.family), None)
     blocks = [
         Block("heading", rule.id),
-        Block("meta", f"**{rule.category}** · default severity **{rule.severity}** · family "
-                      f"*{family.title if family else rule.family}* · profile: {', '.join(rule.profiles)}"),
+        Block("meta", words["meta"].format(category=rule.category, severity=rule.severity,
+                                           family=family.title if family else rule.family,
+                                           profiles=", ".join(rule.profiles))),
         Block("para", rule.message),
-        Block("subheading", "What it flags"),
-        *_what_it_flags(pack, rule),
-        Block("subheading", "Why"),
+        Block("subheading", words["what_it_flags"]),
+        *_what_it_flags(pack, rule, words),
+        Block("subheading", words["why"]),
         *(Block("para", paragraph) for paragraph in rule.rationale.split("\n\n")),
     ]
     if rule.replacements:
         items = []
-        for use, title in _USE_TITLES.items():
+        for use in ("person", "phenomenon", "material", "verb", "other"):
             rendered = []
             for r in (r for r in rule.replacements if r.use == use):
-                text = f"“{r.text}”" + (f" (plural “{r.plural}”)" if r.plural else "")
+                text = f"“{r.text}”" + (f" ({words['plural']} “{r.plural}”)" if r.plural else "")
                 if rule.fix is not None and r is rule.fix:
-                    text += " — applied by `--fix`"
+                    text += f" — {words['applied_by_fix']}"
                 rendered.append(text)
             if rendered:
-                items.append((f"{title}: " + "; ".join(rendered), ()))
-        blocks += [Block("subheading", "Use instead"), Block("list", items=tuple(items))]
-    blocks += [Block("subheading", "Fix safety"), Block("para", fix_safety(rule)),
-               Block("subheading", "Sources"), *_sources(pack, rule),
-               Block("subheading", "How each occurrence is judged"), Block("para", judgement_order()),
-               Block("subheading", "Examples"), _examples(rule)]
+                items.append((f"{words['use.' + use]}: " + "; ".join(rendered), ()))
+        blocks += [Block("subheading", words["use_instead"]), Block("list", items=tuple(items))]
+    blocks += [Block("subheading", words["fix_safety"]), Block("para", fix_safety(rule, words)),
+               Block("subheading", words["sources"]), *_sources(pack, rule),
+               Block("subheading", words["how_judged"]), Block("para", judgement_order(words)),
+               Block("subheading", words["examples"]), _examples(rule)]
     return blocks
 
 
-def _what_it_flags(pack: RulePack, rule: Rule) -> list[Block]:
+def _what_it_flags(pack: RulePack, rule: Rule, words: Mapping[str, str]) -> list[Block]:
     blocks = []
     if rule.terms:
-        terms = [f"“{t}”" for t in rule.terms[:8]] + (["and variants"] if len(rule.terms) > 8 else [])
+        terms = [f"“{t}”" for t in rule.terms[:8]] + ([words["and_variants"]] if len(rule.terms) > 8 else [])
         blocks.append(Block("para", ", ".join(terms) + "."))
     if rule.patterns:
         classes: list[str] = []
@@ -100,21 +97,20 @@ def _what_it_flags(pack: RulePack, rule: Rule) -> list[Block]:
             items.append((readable_pattern(tokens, inline), ()))
             classes += [t.values[0] for t in tokens
                         if t.kind == "class" and t.values[0] not in classes and t.values[0] not in inline]
-        lead = "Also phrasings like these" if rule.terms else "Phrasings like these"
+        lead = words["also_phrasings"] if rule.terms else words["phrasings"]
         marked = any(not t.focus for p in rule.patterns for t in parse_pattern(p))
-        blocks.append(Block("para", lead + (" (the reported words in brackets):" if marked else ":")))
+        blocks.append(Block("para", lead + (f" {words['reported_in_brackets']}:" if marked else ":")))
         blocks.append(Block("list", items=tuple(items)))
-        legend = [_class_legend(pack, name) for name in classes]
+        legend = [_class_legend(pack, name, words) for name in classes]
         if any("#age" in p for p in rule.patterns) or any("#age" in phrase for name in classes
                                                          for phrase in pack.language.classes.get(name, ())):
-            legend.append("‹age› is a number from 1 to 17, in digits or words")
+            legend.append(words["age_legend"])
         if any("~" in p for p in rule.patterns):
-            legend.append("“…” is a gap of a few words, never across punctuation")
+            legend.append(words["gap_legend"])
         if legend:
-            blocks.append(Block("para", "Where " + "; ".join(legend) + "."))
+            blocks.append(Block("para", words["where"].format(legend="; ".join(legend))))
     if rule.near:
-        blocks.append(Block("para", f"Only where the sentence also shows the context "
-                                    f"“{rule.near.replace('_', ' ')}”."))
+        blocks.append(Block("para", words["near"].format(context=rule.near.replace("_", " "))))
     return blocks
 
 
@@ -169,11 +165,11 @@ def _readable_token(token: PatternToken) -> str:
     return text
 
 
-def _class_legend(pack: RulePack, name: str) -> str:
+def _class_legend(pack: RulePack, name: str, words: Mapping[str, str]) -> str:
     phrases = pack.language.classes.get(name, ())
     shown = [_readable_phrase(p) for p in phrases[:_CLASS_SAMPLE]]
     more = ", …" if len(phrases) > _CLASS_SAMPLE else ""
-    return f"‹{name.replace('_', ' ')}› is one of {', '.join(shown)}{more}"
+    return words["class_legend"].format(name=name.replace("_", " "), phrases=", ".join(shown) + more)
 
 
 def _readable_phrase(phrase: str) -> str:
@@ -219,18 +215,12 @@ def _examples(rule: Rule) -> Block:
     return Block("list", items=tuple(items))
 
 
-def fix_safety(rule: Rule) -> str:
+def fix_safety(rule: Rule, words: Mapping[str, str] = LABELS) -> str:
     if rule.advice:
-        return ("No fix: the replacements are advice, because the sentence has to be rewritten around what "
-                "happened. Editors offer no edit for this rule.")
-    keep = ("Words inside a title, a quotation, a mention or cited law are never changed; where the wording "
-            "does not fit its place (a compound before a noun, a possessive, a verb whose tense has no listed "
-            "form) the replacement is shown as advice only.")
+        return words["fix.advice"]
     if rule.fix is None:
-        return ("No safe fix: the right replacement depends on what the sentence means. The first replacement "
-                "that fits is an unsafe fix: offered as a quick fix, applied by `--fix --unsafe-fixes`. " + keep)
-    return (f"`--fix` replaces the term with “{rule.fix.text}”, matching number, capitals and “a”/“an”, "
-            "and uses the rule's form for the place (before a noun, after “images of”). " + keep)
+        return f"{words['fix.unsafe']} {words['fix.keep']}"
+    return f"{words['fix.safe'].format(fix=rule.fix.text)} {words['fix.keep']}"
 
 
 # --------------------------------------------------------------------------- renderings
@@ -297,41 +287,40 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
 
 
 def rules_markdown(pack: RulePack) -> str:
-    """docs/rules.md: a table of every rule, then each rule's explanation."""
+    """docs/rules.md (docs/rules.LANG.md for another language): a table of every rule, then
+    each rule's explanation, in the pack's language."""
+    words = labels_of(pack)
+    language = pack.language.language
+    command = "opsc-terms rules --format markdown" + ("" if language == "en" else f" --lang {language}")
     lines = [
-        "# Rules",
+        f"# {words['doc.title']}",
         "",
-        "Generated by `opsc-terms rules --format markdown`; do not edit by hand.",
+        words["doc.generated"].format(command=command),
         "",
-        "| Rule | Family | Category | Severity | Profiles | Fix | Message |",
+        f"| {words['doc.columns']} |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for rule in sorted(pack.rules, key=lambda r: (r.family, r.id)):
         fix = "safe" if rule.fix is not None else "—"
         lines.append(f"| [{rule.id}](#{rule.id}) | {rule.family} | {rule.category} | {rule.severity} | "
                      f"{', '.join(rule.profiles)} | {fix} | {rule.message} |")
-    lines += ["", "## How each occurrence is judged", "",
-              "Every match is judged on its own by an ordered table of decisions (rules/README.md "
-              "describes each one and the cue lists it reads):", "", judgement_markdown(), ""]
+    lines += ["", f"## {words['how_judged']}", "", words["doc.judged"], "", judgement_markdown(), ""]
     for rule in sorted(pack.rules, key=lambda r: (r.family, r.id)):
         lines.append(rule_markdown(pack, rule))
     return "\n".join(lines)
 
 
-_EFFECTS = {"drop": "not reported", "use": "a plain use", "info": "info", "cap": "at most a warning"}
-
-
-def judgement_order() -> str:
+def judgement_order(words: Mapping[str, str] = LABELS) -> str:
     """The order of the decisions, in one paragraph (rules/README.md explains each)."""
-    steps = "; ".join(f"{i}. {d.name} ({_EFFECTS[d.effect]})" for i, d in enumerate(DECISIONS, start=1))
-    return (f"The first decision that applies wins: {steps}; otherwise a plain use at the rule's severity. "
-            "Info and capped findings say why in their message; their words are never rewritten by `--fix`.")
+    steps = "; ".join(f"{i}. {words.get('decision.' + d.name, d.name)} ({words['effect.' + d.effect]})"
+                      for i, d in enumerate(DECISIONS, start=1))
+    return words["judgement"].format(steps=steps)
 
 
 def judgement_markdown() -> str:
     """The table of decisions, for docs/rules.md."""
     lines = ["| # | Decision | Result | When |", "| --- | --- | --- | --- |"]
     for i, d in enumerate(DECISIONS, start=1):
-        lines.append(f"| {i} | {d.name} | {_EFFECTS[d.effect]} | {d.summary} |")
+        lines.append(f"| {i} | {d.name} | {LABELS['effect.' + d.effect]} | {d.summary} |")
     lines.append(f"| {len(DECISIONS) + 1} | plain use | the rule's severity | everything else |")
     return "\n".join(lines)

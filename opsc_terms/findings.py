@@ -77,6 +77,7 @@ class Finding:
     category: str
     context: str | None = None
     path: str | None = None
+    lang: str = "en"  # the language of the rules that judged it
 
     def fixable(self, *, unsafe: bool = False) -> bool:
         """Would ``--fix`` (or ``--fix --unsafe-fixes``) change this finding?"""
@@ -89,7 +90,7 @@ class Finding:
             "line": self.line, "column": self.column, "end_line": self.end_line, "end_column": self.end_column,
             "start": self.start, "end": self.end, "text": self.text, "replacements": list(self.replacements),
             "fix": self.fix.to_dict() if self.fix is not None else None, "sources": list(self.sources),
-            "family": self.family, "category": self.category, "context": self.context,
+            "family": self.family, "category": self.category, "context": self.context, "lang": self.lang,
         }
         return data
 
@@ -99,30 +100,20 @@ class Finding:
 
 # Occurrences whose words stay as written, whatever the replacement: someone else's words,
 # a word named as a word, a title, law in force.
-_LEFT_AS_WRITTEN = {
-    "mention": "the term is mentioned, not used",
-    "gloss": "the term is glossed after a recommended one",
-    "quotation": "the words are quoted from someone else",
-    "definition": "a legal definition is cited as written",
-    "citation": "cited law is quoted as written",
-    "amendment": "an amendment quotes the words it strikes",
-    "title": "an official title is left as written",
-    "name": "a proper name or title is left as written",
-    "work": "the title of a work is left as written",
-    "guidance": "guidance names the term to avoid",
-    "denial": "the sentence rejects the term",
-    "offence": "an offence is named as the law names it",
-    "clinical": "a clinical term is used as a clinician would",
-}
+LEFT_AS_WRITTEN = frozenset({
+    "mention", "gloss", "quotation", "definition", "citation", "amendment", "title", "name", "work", "guidance",
+    "denial", "offence", "clinical",
+})
 
 
 def applicability(*, context: str | None, grammar: str | None, quoted: bool, acronym: bool, automatic: bool,
                   crosses_markup: bool, writable: bool, advice: bool = False) -> tuple[Applicability, str | None]:
-    """How far a tool may go with an occurrence's fix, and why not further.
+    """How far a tool may go with an occurrence's fix, and why not further (a note key:
+    ``note.KEY`` in :mod:`opsc_terms.labels` holds its text in each language).
 
     - ``context``: what the judgement found the occurrence to be (None for a plain use);
     - ``grammar``: None when the rendered replacement reads right in its sentence,
-      ``"unsafe: reason"`` when it probably does, ``"no: reason"`` when it cannot;
+      ``"unsafe:KEY"`` when it probably does, ``"no:KEY"`` when it cannot;
     - ``quoted``: the words stand inside quotation marks (scare quotes around a use are
       still reported, but the quoted bytes are never rewritten automatically);
     - ``acronym``: a short form, which may deserve another short form;
@@ -131,26 +122,26 @@ def applicability(*, context: str | None, grammar: str | None, quoted: bool, acr
     - ``crosses_markup``: the reported words run across markup the fix would delete;
     - ``writable``: the document's format can take a fix in place (Word files cannot).
     """
-    if context is not None and context in _LEFT_AS_WRITTEN:
-        return "display-only", _LEFT_AS_WRITTEN[context]
+    if context is not None and context in LEFT_AS_WRITTEN:
+        return "display-only", context
     if grammar is not None and grammar.startswith("no:"):
-        return "display-only", grammar[3:].strip()
+        return "display-only", grammar[3:]
     if advice:
-        return "display-only", "the sentence needs rewording around the facts"
+        return "display-only", "advice"
     if crosses_markup:
-        return "display-only", "the words run across markup that a fix would remove"
+        return "display-only", "markup"
     if not writable:
         return "display-only", None  # the format is annotated for review, never rewritten
     if context is not None:  # capped at warning: legal register, a defining sentence, a title's subtitle
-        return "unsafe", "the words may be cited from law in force or from a title"
+        return "unsafe", "capped"
     if quoted:
-        return "unsafe", "the words are in quotation marks"
+        return "unsafe", "quoted"
     if acronym:
-        return "unsafe", "a short form may call for another short form"
+        return "unsafe", "acronym"
     if grammar is not None:
-        return "unsafe", grammar.split(":", 1)[-1].strip()
+        return "unsafe", grammar.split(":", 1)[-1]
     if not automatic:
-        return "unsafe", "the right wording depends on what is meant"
+        return "unsafe", "meaning"
     return "safe", None
 
 

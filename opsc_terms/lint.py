@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from . import documents
+from . import detect, documents
 from .checker import Checker
 from .config import Config
 from .documents import Directive, Prose
 from .files import DEFAULT_MAX_FILE_SIZE
 from .findings import Edit, Finding, apply_fixes, chosen_edits
-from .lines import LineIndex, line_starts
+from .lines import LineIndex, Span, line_starts
 
 
 @dataclass(frozen=True)
@@ -39,22 +39,38 @@ def lint_document(source: str | bytes, fmt: str = "text", config: Config | None 
     ``source`` is the text (or, for Word documents, the file's bytes; bytes of a text
     format are decoded as UTF-8/16/32). ``fmt`` is a format name (see
     :data:`opsc_terms.documents.FORMATS`); ``config`` chooses the rules unless a
-    ``checker`` built for it is given. Raises :class:`~opsc_terms.documents.DocumentError`
-    for a document that cannot be read. ``max_size`` caps the text a Word document may
-    inflate to.
+    ``checker`` built for it is given. With the language ``"auto"`` (the default), the
+    document's language is detected, and so is each paragraph's where a document mixes
+    languages: each part is checked with its own language's rules. Raises
+    :class:`~opsc_terms.documents.DocumentError` for a document that cannot be read.
+    ``max_size`` caps the text a Word document may inflate to.
     """
-    if checker is None:
-        from . import get_checker
+    from . import get_checker
 
+    if checker is None:
         checker = get_checker(config)
+    config = checker.config
     form = documents.get_format(fmt)
     prose = documents.read(source, form.name, max_size=max_size)
-    findings = checker.check(prose.text, regions=prose.regions, masks=prose.masks, path=path,
-                             writable=form.writable)
+    checkers: list[tuple[Checker, tuple[Span, ...]]] = [(checker, prose.regions)]
+    if config.language == "auto":
+        _, parts = detect.paragraphs(prose.text, prose.regions)
+        by_language: dict[str, list[Span]] = {}
+        for span, language in parts:
+            by_language.setdefault(language, []).append(span)
+        checkers = [(checker if language == checker.pack.language.language
+                     else get_checker(config.with_overrides(language=language)), tuple(spans))
+                    for language, spans in by_language.items()] or checkers
+    findings: list[Finding] = []
+    known = {"all"}
+    for one, regions in checkers:
+        findings += one.check(prose.text, regions=regions, masks=prose.masks, path=path, writable=form.writable)
+        known |= {r.id for r in one.pack.rules} | {fam.id for fam in one.pack.families}
+    if len(checkers) > 1:
+        findings.sort(key=lambda f: (f.start, f.end, f.rule))
     findings = apply_directives(findings, prose)
     if prose.adornments:
         findings = [_with_adornments(f, prose) for f in findings]
-    known = {r.id for r in checker.pack.rules} | {fam.id for fam in checker.pack.families} | {"all"}
     unknown = tuple((d, name) for d in prose.directives for name in d.rules if name not in known)
     return LintedDocument(prose, tuple(findings), form, unknown)
 

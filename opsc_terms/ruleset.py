@@ -97,8 +97,15 @@ class Replacement:
     modifier: str | None = None
     depicted: str | None = None
     forms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    gender: str | None = None  # "m" or "f": the gender of the head noun, for determiners that agree
+    feminine: str | None = None  # a person replacement said of a girl or a woman
+    feminine_plural: str | None = None
 
-    def form(self, plural: bool) -> str:
+    def form(self, plural: bool, feminine: bool = False) -> str:
+        if feminine and plural and self.feminine_plural:
+            return self.feminine_plural
+        if feminine and not plural and self.feminine:
+            return self.feminine
         return self.plural if plural and self.plural else self.text
 
     def verb_form(self, key: str) -> tuple[str, ...] | None:
@@ -258,8 +265,15 @@ class Document:
 
 @dataclass(frozen=True)
 class Grammar:
-    """What rendering a replacement in place needs to know about the language (see rules/README.md)."""
+    """What matching words and rendering a replacement in place need to know about the language
+    (see rules/README.md, "Grammar")."""
 
+    renderer: str = "en"  # the per-language module that rewrites determiners (opsc_terms/renderers/)
+    # The head noun comes first and its modifiers after it ("pornographie infantile"): a term
+    # then never describes the noun that follows it, and its number is its first word's.
+    head_first: bool = False
+    depiction_links: tuple[str, ...] = ("of",)  # "images of <term>": the word between the noun and the term
+    feminine_endings: tuple[str, ...] = ()  # endings of words that speak of a girl ("prostituée", "niña")
     postmodifiers: tuple[str, ...] = ()
     small_title_words: tuple[str, ...] = ()
     depiction_nouns: tuple[str, ...] = ()
@@ -267,6 +281,14 @@ class Grammar:
     after_noun: tuple[str, ...] = ()
     singular_pronouns: tuple[str, ...] = ()
     plural_pronouns: tuple[str, ...] = ()
+    determiners: tuple[str, ...] = ()  # determiners (one or two words) a replacement may have to change
+    vowel_h_words: tuple[str, ...] = ()  # words that start with a mute "h" and take elision
+    agreeing_verbs: tuple[str, ...] = ()  # after the term, a verb whose participle agrees with it
+    plural_suffixes: tuple[str, ...] = ("s",)  # endings of plurals the lookup table does not list
+    singular_endings: tuple[str, ...] = ("ss", "us", "is")  # endings that look plural but are not
+    irregular_plurals: tuple[str, ...] = ()  # plurals without such an ending ("children", "women")
+    age_words: tuple[str, ...] = ()  # numbers from one to seventeen written as words (for #age)
+    abbreviations: tuple[str, ...] = ()  # words before a full stop that does not end a sentence
 
 
 @dataclass(frozen=True)
@@ -279,6 +301,8 @@ class LanguageData:
     profiles: Mapping[str, Profile]
     documents: tuple[Document, ...]
     grammar: Grammar = Grammar()
+    stop_words: frozenset[str] = frozenset()  # frequent function words, to detect the language
+    labels: Mapping[str, str] = field(default_factory=dict)  # explanation texts in the language ([explain])
 
 
 @dataclass(frozen=True)
@@ -460,7 +484,8 @@ def _read_toml(item: Traversable | Path, shown: str, errors: list[RuleError]) ->
 
 def _merge_language(target: dict[str, Any], data: dict[str, Any], shown: str, errors: list[RuleError]) -> None:
     for key, value in data.items():
-        if key not in {"variants", "classes", "context", "titles", "profiles", "documents", "grammar"}:
+        if key not in {"variants", "classes", "context", "titles", "profiles", "documents", "grammar", "detection",
+                       "explain"}:
             errors.append(RuleError(shown, "unknown top-level key", field=key))
             continue
         if key in ("titles", "documents"):
@@ -550,16 +575,43 @@ def _build_language(language: str, raw: dict[str, Any], errors: list[RuleError])
             errors.append(RuleError(f"rules/{language}", f"profile {prof.name!r} extends unknown profile "
                                                          f"{prof.extends!r}", field="profiles"))
 
-    grammar_kwargs: dict[str, tuple[str, ...]] = {}
+    grammar_kwargs: dict[str, Any] = {}
     grammar_fields = set(Grammar.__dataclass_fields__)
     for key, (shown, value) in raw.get("grammar", {}).items():
         items = _string_list(value)
         if key not in grammar_fields:
             errors.append(RuleError(shown, "unknown grammar list", field=f"grammar.{key}"))
+        elif key == "head_first":
+            if not isinstance(value, bool):
+                errors.append(RuleError(shown, "must be true or false", field="grammar.head_first"))
+            else:
+                grammar_kwargs[key] = value
+        elif key == "renderer":
+            from .renderers import RENDERERS
+
+            if value not in RENDERERS:
+                errors.append(RuleError(shown, f"unknown renderer {value!r} (known: {', '.join(sorted(RENDERERS))})",
+                                        field="grammar.renderer"))
+            else:
+                grammar_kwargs[key] = value
         elif items is None:
             errors.append(RuleError(shown, "must be a list of strings", field=f"grammar.{key}"))
         else:
             grammar_kwargs[key] = tuple(w.lower() for w in items)
+
+    stop_words: frozenset[str] = frozenset()
+    for key, (shown, value) in raw.get("detection", {}).items():
+        items = _string_list(value)
+        if key == "letters":
+            if not isinstance(value, str):
+                errors.append(RuleError(shown, "must be a string of letters", field="detection.letters"))
+            continue
+        if key != "stop_words":
+            errors.append(RuleError(shown, "unknown key (expected stop_words, letters)", field=f"detection.{key}"))
+        elif items is None:
+            errors.append(RuleError(shown, "must be a list of strings", field="detection.stop_words"))
+        else:
+            stop_words = frozenset(w.lower() for w in items)
 
     documents: list[Document] = []
     for shown, value in raw.get("documents", []):
@@ -570,8 +622,15 @@ def _build_language(language: str, raw: dict[str, Any], errors: list[RuleError])
     # Longer keys first so "CRC/C/156" is not shadowed by a shorter prefix.
     documents.sort(key=lambda d: -len(d.key))
 
+    labels: dict[str, str] = {}
+    for key, (shown, value) in raw.get("explain", {}).items():
+        if not isinstance(value, str):
+            errors.append(RuleError(shown, "must be text", field=f"explain.{key}"))
+        else:
+            labels[key] = value
+
     return LanguageData(language, variants, classes, ContextCues(**cue_kwargs), tuple(titles), profiles,
-                        tuple(documents), Grammar(**grammar_kwargs))
+                        tuple(documents), Grammar(**grammar_kwargs), stop_words, labels)
 
 
 def _build_family(language: str, shown: str, data: dict[str, Any], errors: list[RuleError]) -> Family | None:
@@ -734,7 +793,7 @@ def _build_rule(raw: Any, index: int, family: Family, shown: str, lang: Language
     )
 
 
-_REPLACEMENT_KEYS = {"text", "plural", "modifier", "depicted", "forms"}
+_REPLACEMENT_KEYS = {"text", "plural", "modifier", "depicted", "forms", "gender", "feminine", "feminine_plural"}
 
 
 def _prefixed(err: Callable[[str, str], None], fld: str, message: str) -> None:
@@ -746,7 +805,7 @@ def _replacement(item: dict[str, Any], use: str, err: Callable[[str], None]) -> 
         err(f"unknown key {key!r} (expected {', '.join(sorted(_REPLACEMENT_KEYS))})")
         return None
     values: dict[str, str | None] = {}
-    for key in ("plural", "modifier", "depicted"):
+    for key in ("plural", "modifier", "depicted", "feminine", "feminine_plural"):
         value = item.get(key)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             err(f"{key} must be text")
@@ -764,7 +823,12 @@ def _replacement(item: dict[str, Any], use: str, err: Callable[[str], None]) -> 
             err(f"forms.{key}: one form, or [singular, plural]")
             return None
         forms.append((key.lower(), tuple(texts)))
-    return Replacement(item["text"], use, values["plural"], values["modifier"], values["depicted"], tuple(forms))
+    gender = item.get("gender")
+    if gender is not None and gender not in ("m", "f"):
+        err("gender must be \"m\" or \"f\"")
+        return None
+    return Replacement(item["text"], use, values["plural"], values["modifier"], values["depicted"], tuple(forms),
+                       gender, values["feminine"], values["feminine_plural"])
 
 
 # --------------------------------------------------------------------------- pattern syntax

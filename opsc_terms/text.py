@@ -30,7 +30,9 @@ _ENTITIES = {
 }
 _SPECIAL_RE = re.compile(
     r"(?P<ent>&(?:" + "|".join(sorted(_ENTITIES, key=len, reverse=True)) + r");)"
-    rf"|(?P<lhyph>(?<=\w)[{_HYPHENS}\u00ad][ \t]*\r?\n[ \t]*(?=\w))"  # hyphen at a line end
+    # A hyphen at a line end, or (text copied from a PDF) before a space: "porno- graphie".
+    # The word is joined only when the joined word is one the rules know.
+    rf"|(?P<lhyph>(?<=\w)[{_HYPHENS}\u00ad](?:[ \t]*\r?\n[ \t]*|[ \t]+)(?=\w))"
     rf"|(?P<inv>[{_INVISIBLE}]+)"
     rf"|(?P<hyph>(?<=\w)[{_HYPHENS}](?=\w))"  # hyphen inside a compound: a word boundary
     r"|(?P<ws>\s{2,}|[^\S ])"  # any run that is not a single plain space
@@ -274,7 +276,7 @@ class Prefilter:
         self._words = re.compile(edged) if self.forms else None
         self._words_any_case = re.compile(edged, re.IGNORECASE) if self.forms else None
         # A break inside a word: a hyphen at a line end, or invisible characters.
-        self._split = re.compile(rf"[{_HYPHENS}\u00ad][ \t]*\r?\n[ \t]*|[{_INVISIBLE}]+")
+        self._split = re.compile(rf"[{_HYPHENS}\u00ad](?:[ \t]*\r?\n[ \t]*|[ \t]+)|[{_INVISIBLE}]+")
 
     def hits(self, source: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
         """(offset, lower-case keyword) of every candidate word in ``source[start:end]``."""
@@ -377,13 +379,9 @@ def quotation_spans(source: str, start: int, end: int) -> list[Span]:
 
 # --------------------------------------------------------------------------- sentences
 
-ABBREVIATIONS = frozenset({
-    "no", "nos", "art", "arts", "para", "paras", "sec", "secs", "s", "ss", "p", "pp", "fn", "e.g", "i.e", "cf",
-    "dr", "mr", "mrs", "ms", "st", "vol", "ch", "cl", "v", "vs", "etc", "al", "inc", "ltd", "co", "fig",
-    "ed", "eds", "op", "cit", "ibid", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "u.s", "u.s.c", "u.n", "c.f.r", "doc", "res",
-})
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]*[A-Z0-9])")
+# A sentence ends at . ! ? before a capital or a digit (Latin capitals with accents too,
+# after opening quotes, brackets and the Spanish opening marks).
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«¿¡(\[\s]*[A-Z0-9À-ÖØ-ÞŒŸ])")
 _ABBREVIATION_BEFORE_RE = re.compile(r"([\w.]+)$")
 # A paragraph or section number on its own, with any heading or list markup before it.
 _LABEL_RE = re.compile(r"\s*[#>*\-•]*\s*(?:§+\s*|(?:section|sec|article|art|rule|chapter|part|clause|schedule)"
@@ -391,7 +389,7 @@ _LABEL_RE = re.compile(r"\s*[#>*\-•]*\s*(?:§+\s*|(?:section|sec|article|art|r
 MAX_SENTENCE = 2000
 
 
-def sentence_spans(source: str, start: int, end: int) -> list[Span]:
+def sentence_spans(source: str, start: int, end: int, abbreviations: frozenset[str] = frozenset()) -> list[Span]:
     """Sentences of ``source[start:end]``, split after . ! ? before a capital or a digit.
 
     Abbreviations ("No. 9775", "art. 2") and initials do not end a sentence. Blank lines do
@@ -402,7 +400,7 @@ def sentence_spans(source: str, start: int, end: int) -> list[Span]:
     for m in _SENTENCE_END_RE.finditer(source, start, end):
         before = _ABBREVIATION_BEFORE_RE.search(source, max(start, m.start() - 12), m.start())
         word = before.group(1).lower().rstrip(".") if before else ""
-        if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        if word in abbreviations or (len(word) == 1 and word.isalpha()):
             continue
         if _LABEL_RE.fullmatch(source, sentence_start, m.start()):
             continue  # "12." or "§ 2258C." labels the sentence that follows; it is not one

@@ -72,13 +72,14 @@ def test_json_contract(tmp: Path) -> None:
     (finding,) = json.loads(result.stdout)
     assert list(finding) == ["path", "rule", "severity", "message", "line", "column", "end_line", "end_column",
                              "start", "end", "text", "replacements", "fix", "sources", "family", "category",
-                             "context"]
+                             "context", "lang"]
     assert finding["path"] == str(Path("docs") / "a.txt")
     assert PLAIN[finding["start"]:finding["end"]] == finding["text"] == "child prostitutes"
     assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (1, 22, 1, 39)
     assert finding["fix"] == {"text": "children exploited in prostitution", "applicability": "safe", "note": None,
                               "edits": [{"start": 21, "end": 38, "text": "children exploited in prostitution"}]}
     assert finding["context"] is None
+    assert finding["lang"] == "en"
 
 
 def test_json_with_no_findings_is_an_empty_array(tmp: Path) -> None:

@@ -5,21 +5,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from opsc_terms import load_builtin
 from opsc_terms.cli import cli
 from opsc_terms.explain import rule_markdown, rules_markdown
+from opsc_terms.ruleset import available_languages
 
 DOCS = Path(__file__).parents[1] / "docs" / "rules.md"
 
 
-def test_docs_rules_md_is_current() -> None:
-    result = CliRunner().invoke(cli, ["rules", "--format", "markdown", "--isolated"])
+@pytest.mark.parametrize("language", available_languages())
+def test_docs_rules_md_is_current(language: str) -> None:
+    """docs/rules.md for English, docs/rules.LANG.md for each other language."""
+    result = CliRunner().invoke(cli, ["rules", "--format", "markdown", "--isolated", "--lang", language])
     assert result.exit_code == 0
-    assert result.stdout == rules_markdown(load_builtin("en"))
-    assert DOCS.read_text(encoding="utf-8") == result.stdout, (
-        "docs/rules.md is out of date: run `opsc-terms rules --format markdown --isolated > docs/rules.md`")
+    assert result.stdout == rules_markdown(load_builtin(language))
+    name = "rules.md" if language == "en" else f"rules.{language}.md"
+    assert (DOCS.parent / name).read_text(encoding="utf-8") == result.stdout, (
+        f"docs/{name} is out of date: run `opsc-terms rules --format markdown --isolated --lang {language} "
+        f"> docs/{name}`")
 
 
 def test_explain_prints_the_hover_text() -> None:

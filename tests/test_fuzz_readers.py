@@ -11,13 +11,12 @@ directives at offsets inside it. The same inputs also go through the whole pipel
 from __future__ import annotations
 
 import io
-import traceback
 import zipfile
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wordfiles import make_docx
 
@@ -95,18 +94,15 @@ def test_the_pipeline_reads_anything(fmt: str, data: st.DataObject) -> None:
         linted = lint_document(text, fmt)
     except DocumentError:
         return
-    except IndexError as exc:
-        if traceback.extract_tb(exc.__traceback__)[-1].name == "_marked_as_work":
-            reject()  # the known crash below, in the judgement of titles; anything else fails
-        raise
     for f in linted.findings:
         assert text[f.start:f.end] == f.text
 
 
-@pytest.mark.xfail(raises=IndexError, strict=True,
-                   reason="judging a title after an opening quotation mark that is never closed reads past the end")
 def test_an_unclosed_quotation_before_a_capitalised_term() -> None:
-    assert lint_document("“Child Pornography", "text").findings
+    # Found by the fuzzing above: judging a title after an opening quotation mark that is
+    # never closed read past the end of the words.
+    [finding] = lint_document("“Child Pornography", "text").findings
+    assert finding.context == "mention"
 
 
 def _real_docx() -> bytes:

@@ -188,7 +188,7 @@ def test_hostile_rule_file_through_the_command_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("content", "fragments"), [
     ('language = "../../../../etc"\n', ("opsc-terms.toml:1: key 'language': unknown language '../../../../etc'",
-                                       "(known: en)")),
+                                       "(known: en, es, fr, auto)")),
     ('language = "EN"\n', ("key 'language': unknown language 'EN'",)),
     ("select = " + "[" * 100_000 + "\n", ("opsc-terms.toml:1: invalid TOML: arrays or tables nested too deeply",)),
     ("[severity]\nx = " + "{a = " * 100_000 + "\n", ("invalid TOML: arrays or tables nested too deeply",)),

@@ -237,3 +237,24 @@ def test_restructuredtext_comments_only_go_above_a_paragraph() -> None:
         "Police", ".. opsc-terms: disable-next-line child-prostitute\n\nPolice")
     # Inside a paragraph a comment line would be read as text: no action.
     assert disable(text, "restructuredtext", "child-pornography") is None
+
+
+@pytest.mark.parametrize(("text", "severity"), [
+    ("Police found child pornography.", types.DiagnosticSeverity.Error),
+    ("The term “child pornography” is outdated.", types.DiagnosticSeverity.Hint),
+    ("He pleaded guilty to possessing child pornography.", types.DiagnosticSeverity.Warning),
+])
+def test_only_occurrences_that_need_no_change_are_hints(text: str, severity: types.DiagnosticSeverity) -> None:
+    from opsc_terms.lsp_server.linting import severity_of
+
+    [finding] = lint_document(text).findings
+    assert severity_of(finding) == severity
+
+
+def test_the_language_setting_reaches_the_configuration() -> None:
+    settings, problems = parse_settings({"language": "auto", "profile": "media"})
+    assert problems == []
+    assert settings.apply(Config(language="en")).language == "auto"
+    _, problems = parse_settings({"language": "../../etc"})
+    assert problems
+    assert "language" in problems[0].message

@@ -10,6 +10,8 @@ import { DEFAULT_LANGUAGES, SECTION } from './constants';
 export interface ServerSettings {
     /** Left out unless the user chose one, so a project's configuration file can choose. */
     profile?: string;
+    /** The natural language (en, fr, es or auto); left out unless the user chose one. */
+    language?: string;
     select: string[];
     ignore: string[];
     severity: Record<string, string>;
@@ -24,7 +26,7 @@ export interface ExtensionSettings extends ServerSettings {
 /** Settings whose change needs a new server process rather than a notification. */
 const RESTART_KEYS = ['interpreter', 'languages'];
 /** Settings the running server takes from `workspace/didChangeConfiguration`. */
-const NOTIFY_KEYS = ['profile', 'select', 'ignore', 'severity'];
+const NOTIFY_KEYS = ['profile', 'language', 'select', 'ignore', 'severity'];
 
 /** The strings of a list, trimmed, without blanks or repeats. */
 function stringList(value: unknown): string[] {
@@ -44,17 +46,24 @@ function stringMap(value: unknown): Record<string, string> {
     );
 }
 
+/** A setting's value only where the user set it (`get` would answer the manifest's default). */
+function userValue(config: vscode.WorkspaceConfiguration, key: string): unknown {
+    const inspected = config.inspect<unknown>(key);
+    return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+}
+
 /** Read `opscTerms.*` for a resource (or the workspace), with defaults for what is unset or of the wrong type. */
 export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettings {
     const config = vscode.workspace.getConfiguration(SECTION, scope);
     const interpreter = config.get<unknown>('interpreter');
     // `get` would answer the manifest's default; only a value the user set counts.
-    const inspected = config.inspect<unknown>('profile');
-    const profile = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+    const profile = userValue(config, 'profile');
+    const language = userValue(config, 'language');
     const languages = config.get<unknown>('languages');
     return {
         interpreter: typeof interpreter === 'string' ? interpreter.trim() : '',
         profile: typeof profile === 'string' && profile.trim() !== '' ? profile.trim() : undefined,
+        language: typeof language === 'string' && language.trim() !== '' ? language.trim() : undefined,
         select: stringList(config.get('select')),
         ignore: stringList(config.get('ignore')),
         severity: stringMap(config.get('severity')),
@@ -64,8 +73,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
 
 /** The part of the settings the server understands (the interpreter stays with the client). */
 export function toServerSettings(settings: ExtensionSettings): ServerSettings {
-    const { profile, select, ignore, severity, languages } = settings;
-    return { profile, select, ignore, severity, languages };
+    const { profile, language, select, ignore, severity, languages } = settings;
+    return { profile, language, select, ignore, severity, languages };
 }
 
 /** The documents the client hands to the server: files and unsaved editors of those languages. */

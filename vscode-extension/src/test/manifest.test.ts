@@ -12,7 +12,7 @@ const properties: Record<string, { default?: unknown }> = manifest.contributes.c
 
 describe('package.json', () => {
     it('contributes every setting the extension reads', () => {
-        const expected = ['interpreter', 'profile', 'select', 'ignore', 'severity', 'languages', 'trace.server'];
+        const expected = ['interpreter', 'profile', 'language', 'select', 'ignore', 'severity', 'languages', 'trace.server'];
         assert.deepEqual(Object.keys(properties).sort(), expected.map((key) => `${SECTION}.${key}`).sort());
     });
 

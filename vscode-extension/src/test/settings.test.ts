@@ -23,6 +23,7 @@ describe('settings', () => {
         assert.deepEqual(readSettings(), {
             interpreter: '',
             profile: undefined,
+            language: undefined,
             select: [],
             ignore: [],
             severity: {},
@@ -33,6 +34,7 @@ describe('settings', () => {
     it('reads what the user wrote, trimmed and without repeats', () => {
         fake.config.set('opscTerms.interpreter', '  /opt/venv/bin/python ');
         fake.config.set('opscTerms.profile', 'media');
+        fake.config.set('opscTerms.language', ' fr ');
         fake.config.set('opscTerms.select', ['child-prostitute', ' child-pornography ', 'child-prostitute', 7, '']);
         fake.config.set('opscTerms.ignore', ['sextortion']);
         fake.config.set('opscTerms.severity', { 'child-prostitute': 'warning', 'child-sex-tourism': 3 });
@@ -40,6 +42,7 @@ describe('settings', () => {
         assert.deepEqual(readSettings(), {
             interpreter: '/opt/venv/bin/python',
             profile: 'media',
+            language: 'fr',
             select: ['child-prostitute', 'child-pornography'],
             ignore: ['sextortion'],
             severity: { 'child-prostitute': 'warning' },
@@ -55,7 +58,7 @@ describe('settings', () => {
         assert.deepEqual(settings.severity, { 'child-prostitute': 'fatal' });
     });
 
-    it("sends no profile unless the user chose one, so the project's configuration file decides", () => {
+    it("sends no profile or language unless the user chose one, so the project's configuration file decides", () => {
         assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(toServerSettings(readSettings())))).sort(), [
             'ignore',
             'languages',
@@ -64,6 +67,8 @@ describe('settings', () => {
         ]);
         fake.config.set('opscTerms.profile', 'default');
         assert.equal(readSettings().profile, 'default');
+        fake.config.set('opscTerms.language', 'es');
+        assert.equal(toServerSettings(readSettings()).language, 'es');
     });
 
     it('uses the defaults for values of the wrong type', () => {
@@ -87,6 +92,7 @@ describe('settings', () => {
         fake.config.set('opscTerms.interpreter', '/opt/venv/bin/python');
         assert.deepEqual(Object.keys(toServerSettings(readSettings())).sort(), [
             'ignore',
+            'language',
             'languages',
             'profile',
             'select',
@@ -116,6 +122,7 @@ describe('settings to server options', () => {
         const options = clientOptions(settings, channel);
         const expected = {
             profile: 'media',
+            language: undefined,
             select: [],
             ignore: ['sextortion'],
             severity: { 'child-prostitute': 'info' },

@@ -1,0 +1,68 @@
+"""Detecting the language of a document and of its paragraphs from function words."""
+
+from __future__ import annotations
+
+from opsc_terms import detect
+
+_WORDS = {
+    "en": "the a an of and to in is are was were for with by that this it on as be",
+    "fr": "le la les des du de et en un une est sont pour par dans que qui sur au aux ce",
+    "es": "el la los las del de y en un una es son para por con que se al lo su",
+}
+PROFILES = {language: frozenset(words.split(" ")) for language, words in _WORDS.items()}
+
+ENGLISH = "The report describes the sexual exploitation of children in the region and the response of the police."
+FRENCH = "Le rapport décrit l'exploitation sexuelle des enfants dans la région et la réponse de la police."
+SPANISH = "El informe describe la explotación sexual de los niños en la región y la respuesta de la policía."
+
+
+def test_each_language_is_told_apart() -> None:
+    assert detect.detect(ENGLISH, stop_words=PROFILES) == "en"
+    assert detect.detect(FRENCH, stop_words=PROFILES) == "fr"
+    assert detect.detect(SPANISH, stop_words=PROFILES) == "es"
+
+
+def test_too_little_text_takes_the_default() -> None:
+    assert detect.detect("Child porn!", default="fr", stop_words=PROFILES) == "fr"
+    assert detect.detect("", stop_words=PROFILES) == "en"
+
+
+def test_a_document_in_one_language_keeps_its_regions() -> None:
+    text = FRENCH + "\n\n" + FRENCH
+    regions = [(0, len(FRENCH)), (len(FRENCH) + 2, len(text))]
+    language, parts = detect.paragraphs(text, regions, stop_words=PROFILES)
+    assert language == "fr"
+    assert parts == [(regions[0], "fr"), (regions[1], "fr")]
+
+
+def test_a_paragraph_in_another_language_is_cut_out() -> None:
+    text = "\n\n".join([FRENCH, FRENCH, ENGLISH, FRENCH])
+    language, parts = detect.paragraphs(text, stop_words=PROFILES)
+    assert language == "fr"
+    assert [lang for _, lang in parts] == ["fr", "en", "fr"]
+    assert [text[s:e] for (s, e), _ in parts][1] == ENGLISH
+
+
+def test_a_short_paragraph_keeps_the_document_language() -> None:
+    text = "\n\n".join([SPANISH, "Child porn.", SPANISH])
+    _, parts = detect.paragraphs(text, stop_words=PROFILES)
+    assert {lang for _, lang in parts} == {"es"}
+
+
+def test_shipped_profiles_cover_every_language_with_rules() -> None:
+    from opsc_terms.ruleset import available_languages
+
+    assert set(detect.profiles()) == set(available_languages())
+    assert all(len(words) >= 100 for words in detect.profiles().values())
+
+
+def test_a_headline_is_told_by_its_letters_and_the_words_of_the_rules() -> None:
+    """Few function words: letters only one language uses, and the rule words of one
+    language, settle it (with the shipped language data)."""
+    from opsc_terms.ruleset import available_languages
+
+    if not {"fr", "es"} <= set(available_languages()):
+        return
+    assert detect.detect("Procès à Lyon : pédopornographie") == "fr"
+    assert detect.detect("Niños rescatados: prostitución infantil") == "es"
+    assert detect.detect("Teacher Jailed Over Child Pornography") == "en"
