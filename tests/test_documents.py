@@ -281,7 +281,7 @@ def test_apply_directives_by_family_rule_and_all() -> None:
 
 def test_markdown_nested_deeper_than_the_parser_goes_is_still_checked() -> None:
     # markdown-it stops at 20 levels (a list level is two) and drops what is deeper.
-    outline = "".join("  " * i + "- point\n" for i in range(12))
+    outline = "".join("  " * i + "- an item of the outline\n" for i in range(12))
     text = outline + "  " * 12 + "- Police rescued three child\n" + "  " * 12 + "  prostitutes.\n"
     assert flagged(text, "markdown") == ["child\n" + "  " * 13 + "prostitutes"]
     quoted = ">" * 40 + " Police rescued three child prostitutes."
