@@ -43,7 +43,7 @@ from opsc_terms.checker import CheckTimeout, work_clock
 from opsc_terms.documents import format_for
 from opsc_terms.explain import rule_url
 from opsc_terms.findings import chosen_edits
-from opsc_terms.lint import DocumentLint, SectionedDocument, fix_document
+from opsc_terms.lint import DocumentLint, SectionedDocument, fix_document, unknown_rule_notes
 
 from .positions import PositionMap
 from .settings import CheckerPool, EditorSettings, Problem
@@ -88,7 +88,9 @@ class LintResult:
     generation: int
     checked: SectionedDocument | None = None
     checker: Checker | None = None
-    diagnostics_json: str = "[]"  # the diagnostics as a JSON array, ready to send
+    # The diagnostics as a JSON array, ready to send: the findings', then notices of
+    # problems that are not findings (unknown rule names in suppression comments).
+    diagnostics_json: str = "[]"
 
     @property
     def result_id(self) -> str:
@@ -258,7 +260,15 @@ def lint(snapshot: Snapshot, settings: EditorSettings, checkers: CheckerPool, ge
     if lint is None or lint.checker is not checker or lint.format.name != fmt:
         lint = state.lint = DocumentLint(fmt, checker)
     checked = lint.update(snapshot.text, deadline=work_clock() + timeout)
-    return (LintResult(snapshot, generation, checked, checker, diagnostics_json(checked, checker, snapshot.codec)),
+    serialised = diagnostics_json(checked, checker, snapshot.codec)
+    notes = unknown_rule_notes(checked.text, checked.unknown_rules, checker)
+    if notes:
+        positions = PositionMap(snapshot.text, snapshot.codec)
+        notices = [json.dumps(_CONVERTER.unstructure(types.Diagnostic(
+            range=positions.range(start, end), message=message, source=SOURCE,
+            severity=types.DiagnosticSeverity.Warning, code="unknown-rule"))) for start, end, message in notes]
+        serialised = "[" + ", ".join([*([serialised[1:-1]] if serialised != "[]" else []), *notices]) + "]"
+    return (LintResult(snapshot, generation, checked, checker, serialised),
             resolved.problems)
 
 

@@ -123,6 +123,11 @@ class OpscProtocol(LanguageServerProtocol):
             if "method" in data and "id" in data:
                 self.send_error(data["id"], JsonRpcInvalidParams.CODE,
                                 f"Invalid params for {data['method']!r}: {message.error.__cause__ or message.error}")
+            elif "id" in data and (future := self._request_futures.pop(data["id"], None)) is not None:
+                # A client's answer to one of our requests that cannot be read (an applyEdit
+                # answered with null): whoever waits for it gets an error, not silence.
+                future.set_exception(JsonRpcInvalidParams(
+                    message=f"the client's answer could not be read: {message.error.__cause__ or message.error}"))
             else:
                 logger.warning("dropping a message that cannot be read: %.200s", json.dumps(data, default=str))
             return

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
+import io
 import json
 import os
 import sys
@@ -33,9 +35,19 @@ from .config import (
     discover,
     selector_error,
 )
+from .files import (
+    FileError,
+    destination_problem,
+    parse_size,
+    read_input,
+    read_limited,
+    stdin_problem,
+    too_large,
+    write_atomic,
+)
 from .findings import Finding, sort_findings
 from .ruleset import SEVERITY_RANK, RuleLoadError, RulePack
-from .runner import FileResult, Task, process, write_atomic
+from .runner import FileResult, Task, process
 
 if TYPE_CHECKING:
     from .checker import Checker
@@ -93,7 +105,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
+# readable=False: a path that cannot be read is reported on its own line and the others
+# are still checked (click would stop the whole run with a usage error).
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True, readable=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "concise", "json", "sarif", "github"]),
               default="text", show_default=True, help="Output format.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes in place.")
@@ -120,6 +134,8 @@ def cli() -> None:
               help="Record the current findings in this baseline file and exit.")
 @click.option("--annotate", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Word documents: write a copy with a review comment on each finding.")
+@click.option("--max-file-size", metavar="SIZE", default=None,
+              help="Largest input to read, e.g. 20MB (default 10MB, or max-file-size in the configuration).")
 @click.option("--stdin-filename", default=None,
               help="The name of the text on standard input: sets its format and configuration.")
 @click.option("--force-exclude", is_flag=True, help="Apply `exclude` to files named on the command line too.")
@@ -132,8 +148,8 @@ def cli() -> None:
 def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: bool, diff: bool, fail_on: str,
           exit_zero: bool, select: tuple[str, ...], ignore: tuple[str, ...], profile: str | None,
           language: str | None, config_file: Path | None, isolated: bool, jobs: int, baseline: Path | None,
-          write_baseline: Path | None, annotate: Path | None, stdin_filename: str | None, force_exclude: bool,
-          respect_gitignore: bool, color: str, quiet: bool, no_cache: bool) -> None:
+          write_baseline: Path | None, annotate: Path | None, max_file_size: str | None, stdin_filename: str | None,
+          force_exclude: bool, respect_gitignore: bool, color: str, quiet: bool, no_cache: bool) -> None:
     """Check files, folders (recursively) or standard input ("-", or no path with piped input)."""
     caching.use_results(not no_cache)
     if fix and diff:
@@ -145,6 +161,14 @@ def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: 
         overrides["select"] = _selectors(select)
     if ignore:
         overrides["ignore"] = _selectors(ignore)
+    if max_file_size is not None:
+        try:
+            overrides["max_file_size"] = parse_size(max_file_size)
+        except ValueError as exc:
+            raise Fatal(f"--max-file-size: {exc}") from None
+    for destination, option in ((write_baseline, "--write-baseline"), (annotate, "--annotate")):
+        if destination is not None and (problem := destination_problem(destination)):
+            raise Fatal(f"{_name(destination)}: {option} will not replace it: {problem}")
     try:
         resolver = ConfigResolver(config_file=config_file, isolated=isolated, overrides=overrides)
     except ConfigError as exc:
@@ -162,13 +186,19 @@ def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: 
 
     results = list(_run(tasks, jobs, progress=not quiet and len(tasks) >= _PROGRESS_MIN_FILES))
     by_path = {r.shown: r for r in results}
+    not_fixed: list[tuple[str, str]] = []
     pairs: list[tuple[Finding, FileResult, int]] = []
     for r in results:
         if r.problem is not None:
             problems.append((r.shown, r.problem))
             click.echo(f"opsc-terms: {_name(r.shown)}: {r.problem}", err=True)
+        if r.not_fixed is not None:
+            not_fixed.append((r.shown, r.not_fixed))
+            click.echo(f"opsc-terms: {_name(r.shown)}: {r.not_fixed}", err=True)
         for note in r.notes:
             click.echo(f"opsc-terms: {_name(r.shown)}: {note}", err=True)
+        for line, column, warning in r.warnings:
+            click.echo(f"opsc-terms: {_name(r.shown)}:{line}:{column}: warning: {warning}", err=True)
         pairs.extend((f, r, i) for i, f in enumerate(r.findings))
     order = {id(f): n for n, f in enumerate(sort_findings([f for f, _, _ in pairs]))}
     pairs.sort(key=lambda item: order[id(item[0])])
@@ -185,26 +215,31 @@ def check(paths: tuple[Path, ...], output_format: str, fix: bool, unsafe_fixes: 
         click.echo(stdin_output, nl=False)
     use_color = _use_color(color, err=report_to_err)
     fixed = sum(r.fixed for r in results)
-    summary_fields = {"files": len(results), "fixed": fixed if mode == "fix" else 0,
+    checked = sum(1 for r in results if r.problem is None)
+    summary_fields = {"files": checked, "fixed": fixed if mode == "fix" else 0,
                       "fixed_files": sum(1 for r in results if r.fixed) if mode == "fix" else 0,
                       "unsafe_fixable": sum(r.unsafe_fixable for r in results), "problems": len(problems),
-                      "baselined": baselined, "fixing": mode != "check"}
+                      "baselined": baselined, "fixing": mode != "check", "not_fixed": len(not_fixed)}
     if mode == "diff":
+        stdout: IO[bytes] = sys.stdout.buffer
+        sys.stdout.flush()
         for r in results:
-            if r.diff:
-                click.echo(r.diff, nl=False)
+            if r.diff:  # bytes in each file's own encoding, so that it applies to the file
+                stdout.write(r.diff)
+        stdout.flush()
         if not quiet:
             click.echo(f"Would fix {fixed} problem{'s' if fixed != 1 else ''} in "
-                       f"{sum(1 for r in results if r.diff)} of {len(results)} files.", err=True)
+                       f"{sum(1 for r in results if r.diff)} of {checked} file{'s' if checked != 1 else ''}.",
+                       err=True)
     else:
-        _report(output_format, findings, by_path, summary_fields, problems, packs, color=use_color, quiet=quiet,
-                err=report_to_err)
+        _report(output_format, findings, by_path, summary_fields, problems + not_fixed, packs, color=use_color,
+                quiet=quiet, err=report_to_err)
         if mode == "fix" and output_format != "text" and fixed and not quiet:
             click.echo(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.", err=True)
 
     if annotate is not None and not problems:
         _annotate(tasks[0], annotate, findings, quiet=quiet)
-    if problems:
+    if problems or not_fixed:
         sys.exit(2)
     threshold = SEVERITY_RANK[fail_on]
     if not exit_zero and any(SEVERITY_RANK[f.severity] >= threshold for f in findings):
@@ -222,16 +257,23 @@ def _collect(paths: Sequence[Path], resolver: ConfigResolver, *, mode: str, unsa
     common = {"mode": mode, "unsafe": unsafe, "want_lines": want_lines, "want_context": want_context}
     items: Sequence[Path] = paths or (Path("-"),)
     seen: set[str] = set()  # a file named twice, or inside two named folders, is checked once
+
+    def problem(shown: str, message: str) -> None:
+        problems.append((shown, message))
+        click.echo(f"opsc-terms: {'standard input' if shown == '-' else _name(shown)}: {message}", err=True)
+
     try:
         for item in items:
             if str(item) == "-":
-                tasks.append(_stdin_task(resolver, stdin_filename, quiet=quiet, **common))
+                task = _stdin_task(resolver, stdin_filename, explicit=bool(paths), quiet=quiet, problem=problem,
+                                   **common)
+                if task is not None:
+                    tasks.append(task)
                 continue
             for found in discover([item], resolver, respect_gitignore=respect_gitignore,
                                   force_exclude=force_exclude):
                 if isinstance(found, PathProblem):
-                    problems.append((found.shown, found.message))
-                    click.echo(f"opsc-terms: {_name(found.shown)}: {found.message}", err=True)
+                    problem(found.shown, found.message)
                 elif (real := os.path.realpath(found.path)) not in seen:
                     seen.add(real)
                     tasks.append(_file_task(found, **common))
@@ -244,18 +286,46 @@ def _file_task(found: Discovered, **common: Any) -> Task:
     return Task(found.shown, found.config, path=str(found.path), **common)
 
 
-def _stdin_task(resolver: ConfigResolver, stdin_filename: str | None, *, quiet: bool, **common: Any) -> Task:
+def _stdin_task(resolver: ConfigResolver, stdin_filename: str | None, *, explicit: bool, quiet: bool,
+                problem: Any, **common: Any) -> Task | None:
+    """The task for standard input, or None when it cannot be read (reported through ``problem``)."""
     from .documents import format_for
 
-    stream: IO[bytes] = sys.stdin.buffer
-    if not quiet and _isatty(sys.stdin):
-        click.echo("opsc-terms: paste the text to check, then press Ctrl-D on a line of its own "
-                   "(Ctrl-Z and Enter on Windows).", err=True)
-    data = stream.read()
+    shown = stdin_filename or "-"
     location = Path(stdin_filename) if stdin_filename else Path.cwd()
     config = resolver.for_path(location)
+    stream = sys.stdin
+    try:
+        fd = stream.fileno() if stream is not None else -1
+    except (AttributeError, ValueError, OSError):  # a replaced stream (tests) has no descriptor
+        fd = None
+    closed = "standard input is closed; name the files or folders to check (e.g. `opsc-terms check .`)"
+    if stream is None or fd == -1:
+        raise Fatal(closed)
+    try:
+        reason = stdin_problem(fd) if fd is not None else None
+    except OSError:
+        raise Fatal(closed) from None
+    if reason is not None:
+        problem(shown, reason)
+        return None
+    if not quiet and _isatty(stream):
+        click.echo("opsc-terms: paste the text to check, then press Ctrl-D on a line of its own "
+                   "(Ctrl-Z and Enter on Windows).", err=True)
+    try:
+        data = read_limited(stream.buffer, config.max_file_size)
+    except OSError as exc:
+        problem(shown, f"cannot be read ({_os_reason(exc)})")
+        return None
+    if data is None:
+        problem(shown, too_large(None, config.max_file_size))
+        return None
+    if not data:
+        # In CI an empty standard input almost always means a path that was left out.
+        hint = "" if explicit else "; name the files or folders to check (e.g. `opsc-terms check .`)"
+        click.echo(f"opsc-terms: warning: standard input is empty: nothing was checked{hint}", err=True)
     fmt = (format_for(stdin_filename) if stdin_filename else None) or "text"
-    return Task(stdin_filename or "-", config, data=data, fmt=fmt, **common)
+    return Task(shown, config, data=data, fmt=fmt, **common)
 
 
 def _isatty(stream: Any) -> bool:
@@ -420,14 +490,25 @@ def _write_baseline(path: Path, pairs: list[tuple[Finding, FileResult, int]], pr
     from . import baseline
 
     if problems:
-        raise Fatal(f"baseline not written to {path}: {len(problems)} path(s) could not be checked")
+        raise Fatal(f"baseline not written to {_name(path)}: {_count(len(problems), 'file')} could not be read")
     root = path.parent
     keys = [baseline.key_for(f, r.contexts[i], root) for f, r, i in pairs]
     try:
         write_atomic(path, baseline.dumps(keys).encode("utf-8"))
+    except FileError as exc:
+        raise Fatal(f"{_name(path)}: baseline not written: {exc}") from None
     except OSError as exc:
-        raise Fatal(f"{path}: cannot write the baseline ({exc.strerror or exc})") from None
+        raise Fatal(f"{_name(path)}: baseline not written: {_os_reason(exc)}") from None
     click.echo(f"Recorded {len(keys)} finding{'s' if len(keys) != 1 else ''} in {_name(path)}.", err=True)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def _os_reason(exc: OSError) -> str:
+    """An OSError as a few words: "no space left on device", "permission denied"."""
+    return (exc.strerror or str(exc)).lower()
 
 
 def _with_baseline(tasks: list[Task], path: Path) -> list[Task]:
@@ -458,19 +539,27 @@ def _annotate(task: Task, destination: Path, findings: list[Finding], *, quiet: 
     import io
 
     from .documents import DocumentError
-    from .documents.docx import Comment, annotate
+    from .documents.docx import CONTAINER_FACTOR, Comment, annotate
     from .formats import comment_text
 
     # A comment sits on one paragraph (a finding never spans two: each is its own line).
     comments = [Comment(f.line, f.column - 1, f.end_column - 1 if f.end_line == f.line else f.column - 1 + len(f.text),
                         comment_text(f)) for f in findings]
+    limit = task.config.max_file_size
     try:
-        data = Path(task.path or "").read_bytes()
+        data, _ = read_input(task.path or "", limit * CONTAINER_FACTOR)
         buffer = io.BytesIO()
-        result = annotate(data, comments, buffer)
+        result = annotate(data, comments, buffer, max_size=limit)
+    except (FileError, DocumentError) as exc:
+        raise Fatal(f"{_name(destination)}: annotated copy not written: {exc}") from None
+    except OSError as exc:
+        raise Fatal(f"{_name(destination)}: annotated copy not written: {_os_reason(exc)}") from None
+    try:
         write_atomic(destination, buffer.getvalue())
-    except (OSError, DocumentError) as exc:
-        raise Fatal(f"{destination}: cannot write the annotated copy ({exc})") from None
+    except FileError as exc:
+        raise Fatal(f"{_name(destination)}: annotated copy not written: {exc}") from None
+    except OSError as exc:
+        raise Fatal(f"{_name(destination)}: annotated copy not written: {_os_reason(exc)}") from None
     if not quiet:
         note = (f"; {result.skipped} in headers, footers or notes could not carry a comment"
                 if result.skipped else "")
@@ -583,32 +672,46 @@ def clean() -> None:
 
 
 def main() -> NoReturn:
-    """The console script: never a traceback for the user, whatever happens."""
+    """The console script: never a traceback for the user, whatever happens.
+
+    Output that cannot be written (a full disk, a file size limit, a closed standard
+    output) is an error with exit status 2, not a report that silently went nowhere.
+    """
+    if sys.stdout is None:
+        _stop("standard output is closed; nothing could be reported")
+    raw = getattr(sys.stdout, "buffer", None)
+    if isinstance(raw, io.RawIOBase):
+        # PYTHONUNBUFFERED (common in containers) writes through to the file descriptor, and
+        # a short write there (a full disk) is dropped without an error: buffer it again.
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=sys.stdout.encoding,
+                                      errors=sys.stdout.errors, line_buffering=bool(sys.stdout.line_buffering))
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
             reconfigure(errors="backslashreplace")  # curly quotes on a terminal that cannot show them
     caching.ensure_bytecode()
+    code: object = 0
     try:
         cli.main(prog_name="opsc-terms")
     except SystemExit as exc:
-        _exit(exc.code)
+        code = exc.code
     except KeyboardInterrupt:
         click.echo("opsc-terms: interrupted", err=True)
-        _exit(130)
+        code = 130
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:
+            _internal_error(exc)
+        _stop(f"cannot write the output ({_os_reason(exc)})")
     except Exception as exc:  # a bug: say so in one line; OPSC_TERMS_DEBUG=1 shows the traceback
-        if os.environ.get("OPSC_TERMS_DEBUG"):
-            raise
-        click.echo(f"opsc-terms: internal error: {type(exc).__name__}: {exc} "
-                   "(set OPSC_TERMS_DEBUG=1 for details, and please report it)", err=True)
-        _exit(2)
-    _exit(0)
+        _internal_error(exc)
+    _exit(code)
 
 
 def _exit(code: object) -> NoReturn:
     """End the process without tearing the interpreter down: freeing spaCy's objects one by
     one takes longer than checking a short text, and the work is done. Output is flushed
-    first; everything the command writes to files is complete by now."""
+    first (a failure to write it is an error, a reader that went away is not); everything
+    the command writes to files is complete by now."""
     if code is None:
         status = 0
     elif isinstance(code, int):
@@ -616,10 +719,35 @@ def _exit(code: object) -> NoReturn:
     else:  # sys.exit("message")
         click.echo(str(code), err=True)
         status = 1
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more can be said
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass  # the reader went away (`| head`): not an error of ours
+    except OSError as exc:
+        _stop(f"cannot write the output ({_os_reason(exc)})")
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(status)
+
+
+# Errors that mean the output did not reach its destination.
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT, errno.EBADF})
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    if os.environ.get("OPSC_TERMS_DEBUG"):
+        raise exc
+    click.echo(f"opsc-terms: internal error: {type(exc).__name__}: {exc} "
+               "(set OPSC_TERMS_DEBUG=1 for details, and please report it)", err=True)
+    _exit(2)
+
+
+def _stop(message: str) -> NoReturn:
+    """Exit with status 2 at once: standard output is broken, and flushing it again at exit would fail again."""
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"opsc-terms: {message}\n")
+        sys.stderr.flush()
+    os._exit(2)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ check, each with its configuration: folders are walked with the configuration's
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import re
 import tomllib
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
+from .files import DEFAULT_MAX_FILE_SIZE, parse_size
 from .ruleset import (
     MAX_FILE_BYTES,
     MAX_LIST_ITEMS,
@@ -32,7 +34,8 @@ from .ruleset import (
 )
 
 CONFIG_FILES = (".opsc-terms.toml", "opsc-terms.toml", "pyproject.toml")
-_KEYS = {"profile", "select", "ignore", "severity", "extend-rules", "allow", "include", "exclude", "language"}
+_KEYS = {"profile", "select", "ignore", "severity", "extend-rules", "allow", "include", "exclude", "language",
+         "max-file-size"}
 
 
 class ConfigError(Exception):
@@ -58,6 +61,9 @@ class Config:
     allow: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # The largest input read, in bytes (a text file, standard input, the text of a Word
+    # document). Not part of what makes two configurations check alike.
+    max_file_size: int = field(default=DEFAULT_MAX_FILE_SIZE, compare=False)
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -88,11 +94,11 @@ def _selector_matches(selector: str, rule: Rule) -> bool:
 
 def find_config_file(start: Path) -> Path | None:
     """The closest configuration file at or above ``start`` (a file or a directory)."""
-    directory = start if start.is_dir() else start.parent
+    directory = start if _is_dir(start) else start.parent
     for folder in [directory, *directory.parents]:
         for name in CONFIG_FILES:
             candidate = folder / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+            if _is_file(candidate) and (name != "pyproject.toml" or _has_tool_table(candidate)):
                 return candidate
     return None
 
@@ -185,6 +191,11 @@ def config_from_mapping(table: Mapping[str, Any], *, base: Path | None = None, s
                 raise fail("extend-rules", f"rule file not found: {item}")
             resolved.append(candidate)
         values["extend_rules"] = tuple(resolved)
+    if "max-file-size" in table:
+        try:
+            values["max_file_size"] = parse_size(table["max-file-size"])
+        except ValueError as exc:
+            raise fail("max-file-size", str(exc)) from None
     if "severity" in table:
         sev = table["severity"]
         if not isinstance(sev, dict):
@@ -276,7 +287,7 @@ class ConfigResolver:
         """The configuration found for ``path``, before command-line overrides."""
         if self._fixed is not None:
             return self._fixed
-        folder = _absolute(path if path.is_dir() else path.parent)
+        folder = _absolute(path if _is_dir(path) else path.parent)
         found = self._config_file(folder)
         if found is None:
             return Config()
@@ -299,7 +310,7 @@ class ConfigResolver:
         found: Path | None = None
         for name in CONFIG_FILES:
             candidate = folder / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+            if _is_file(candidate) and (name != "pyproject.toml" or _has_tool_table(candidate)):
                 found = _shown(candidate)
                 break
         else:
@@ -307,6 +318,28 @@ class ConfigResolver:
                 found = self._config_file(folder.parent)
         self._files[folder] = found
         return found
+
+
+def _is_file(path: Path) -> bool:
+    """Like Path.is_file, but False (not PermissionError) for a path inside a folder that cannot be read."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def _shown(path: Path) -> Path:
@@ -396,7 +429,7 @@ class _GitIgnore:
 
 def _git_root(folder: Path) -> Path | None:
     for candidate in [folder, *folder.parents]:
-        if (candidate / ".git").exists():
+        if _exists(candidate / ".git"):
             return candidate
     return None
 
@@ -408,12 +441,12 @@ def _inherited_gitignore(folder: Path) -> _GitIgnore:
     if root is None:
         return ignore
     info = root / ".git" / "info" / "exclude"
-    if info.is_file():
+    if _is_file(info):
         ignore = ignore.extended(root, [info])
     chain = [folder, *folder.parents]
     for ancestor in reversed(chain[1:chain.index(root) + 1]):
         gitignore = ancestor / ".gitignore"
-        if gitignore.is_file():
+        if _is_file(gitignore):
             ignore = ignore.extended(ancestor, [gitignore])
     return ignore
 
@@ -445,7 +478,7 @@ def discover(paths: Sequence[Path], resolver: ConfigResolver, *, respect_gitigno
             yield PathProblem(shown, _os_reason(exc))
             continue
         if not exists:
-            yield PathProblem(shown, "no such file or directory")
+            yield PathProblem(shown, _missing_reason(path))
             continue
         if not is_dir:
             config = resolver.for_path(path)
@@ -455,11 +488,17 @@ def discover(paths: Sequence[Path], resolver: ConfigResolver, *, respect_gitigno
             continue
         folder = _absolute(path)
         ignore = _inherited_gitignore(folder) if respect_gitignore else _GitIgnore()
-        yield from _walk(path, folder, ignore, resolver, patterns_for, respect_gitignore)
+        yield from _walk(path, folder, ignore, resolver, patterns_for, respect_gitignore,
+                         os.path.realpath(folder))
 
 
 def _walk(shown: Path, folder: Path, ignore: _GitIgnore, resolver: ConfigResolver,
-          patterns_for: Callable[[Config], _Patterns], respect_gitignore: bool) -> Iterator[Discovered | PathProblem]:
+          patterns_for: Callable[[Config], _Patterns], respect_gitignore: bool,
+          root: str) -> Iterator[Discovered | PathProblem]:
+    """The files under ``folder``. Symbolic links to folders are not followed, and links to
+    files are followed only when the file lies inside ``root`` (the real path of the folder
+    named on the command line): a walk never leaves the tree it was given, so ``--fix``
+    never rewrites a file outside it."""
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
@@ -483,13 +522,31 @@ def _walk(shown: Path, folder: Path, ignore: _GitIgnore, resolver: ConfigResolve
                 continue
             if patterns_for(resolver.base_for(path)).excluded(path, True):
                 continue
-            yield from _walk(shown / entry.name, path, ignore, resolver, patterns_for, respect_gitignore)
+            yield from _walk(shown / entry.name, path, ignore, resolver, patterns_for, respect_gitignore, root)
         elif is_file:
+            if entry.is_symlink() and not _inside(os.path.realpath(path), root):
+                continue
             base = resolver.base_for(path)
             selected = patterns_for(base)
             if not selected.included(path) or selected.excluded(path, False) or ignore.ignored(path, False):
                 continue
             yield Discovered(path, str(shown / entry.name), resolver.for_path(path))
+
+
+def _missing_reason(path: Path) -> str:
+    """Why a path that does not exist does not: nothing there, or a link that leads nowhere."""
+    if not os.path.islink(path):
+        return "no such file or directory"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a loop of symbolic links"
+    return "a symbolic link to a file that does not exist"
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _os_reason(exc: OSError, *, folder: bool = False) -> str:

@@ -81,13 +81,14 @@ def to_json(findings: Sequence[Finding]) -> str:
 class Summary:
     """What the summary line reports besides the findings themselves."""
 
-    files: int
+    files: int  # files checked (not those that could not be read: they are ``problems``)
     fixed: int = 0
     fixed_files: int = 0
     unsafe_fixable: int = 0  # findings --unsafe-fixes would change, beyond the safe ones
     problems: int = 0
     baselined: int = 0
     fixing: bool = False
+    not_fixed: int = 0  # files --fix could not write
 
 
 def text(findings: Sequence[Finding], source_line: Callable[[Finding], str | None], summary: Summary, *,
@@ -166,7 +167,9 @@ def summary_line(findings: Sequence[Finding], summary: Summary,
     if summary.baselined:
         lines.append(f"{_count(summary.baselined, 'finding')} already in the baseline not shown.")
     if summary.problems:
-        lines.append(style(f"{_count(summary.problems, 'path')} could not be checked (see above).", fg="red"))
+        lines.append(style(f"{_count(summary.problems, 'file')} could not be read (see above).", fg="red"))
+    if summary.not_fixed:
+        lines.append(style(f"{_count(summary.not_fixed, 'file')} could not be fixed (see above).", fg="red"))
     return "\n".join(lines)
 
 
@@ -356,3 +359,151 @@ def _uri(path: str) -> str:
     if p.is_absolute():
         return p.as_uri()
     return quote(p.as_posix())
+
+
+# --------------------------------------------------------------------------- unified diffs
+
+_DIFF_CONTEXT = 3
+_RESYNC_WINDOW = 16  # lines looked ahead on each side for the next pair of equal lines
+
+
+def unified_diff(old: bytes, new: bytes, path: str) -> bytes:
+    """A unified diff from ``old`` to ``new`` (the bytes of one file) that ``patch`` and ``git apply`` accept.
+
+    Lines end at "\\n" only, as ``patch`` reads them: a form feed, a lone carriage return,
+    U+2028 or NEL is part of its line. The lines are bytes in the file's own encoding, so
+    the diff of a UTF-16 file applies to that file. A last line without a line break is
+    marked "\\ No newline at end of file". Linear in the size of the files: fixes change
+    lines in place (or join a line with the next), so equal lines are found again a few
+    lines ahead; a diff does not have to be the smallest to be right, only every line it
+    shows as unchanged must be unchanged.
+    """
+    a, b = _byte_lines(old), _byte_lines(new)
+    if a == b:
+        return b""
+    name = _diff_name(path)
+    out = [b"--- " + _diff_path("a/", name) + b"\n", b"+++ " + _diff_path("b/", name) + b"\n"]
+    for ops in _hunks(_opcodes(a, b)):
+        out.append(f"@@ -{_range(ops[0][1], ops[-1][2])} +{_range(ops[0][3], ops[-1][4])} @@\n".encode("ascii"))
+        for tag, i0, i1, j0, j1 in ops:
+            if tag == "equal":
+                out.extend(_diff_line(b" ", line) for line in a[i0:i1])
+            else:
+                out.extend(_diff_line(b"-", line) for line in a[i0:i1])
+                out.extend(_diff_line(b"+", line) for line in b[j0:j1])
+    return b"".join(out)
+
+
+def _byte_lines(data: bytes) -> list[bytes]:
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+        return [line + b"\n" for line in lines]
+    return [line + b"\n" for line in lines[:-1]] + [lines[-1]]
+
+
+def _diff_line(mark: bytes, line: bytes) -> bytes:
+    return mark + line if line.endswith(b"\n") else mark + line + b"\n\\ No newline at end of file\n"
+
+
+def _range(start: int, end: int) -> str:
+    """A hunk's line range as unified diffs write it: 1-based start, and the count unless it is 1."""
+    count = end - start
+    if count == 1:
+        return str(start + 1)
+    return f"{start + 1 if count else start},{count}"
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _opcodes(a: list[bytes], b: list[bytes]) -> list[Opcode]:
+    """("equal" | "replace", a-start, a-end, b-start, b-end) covering both lists in order."""
+    ops: list[Opcode] = []
+    i = j = 0
+    n, m = len(a), len(b)
+
+    def add(tag: str, i0: int, i1: int, j0: int, j1: int) -> None:
+        if ops and ops[-1][0] == tag:
+            ops[-1] = (tag, ops[-1][1], i1, ops[-1][3], j1)
+        else:
+            ops.append((tag, i0, i1, j0, j1))
+
+    while i < n and j < m:
+        if a[i] == b[j]:
+            start_i, start_j = i, j
+            while i < n and j < m and a[i] == b[j]:
+                i += 1
+                j += 1
+            add("equal", start_i, i, start_j, j)
+            continue
+        x, y = _resync(a, b, i, j)
+        add("replace", i, i + x, j, j + y)
+        i += x
+        j += y
+    if i < n or j < m:
+        add("replace", i, n, j, m)
+    return ops
+
+
+def _resync(a: list[bytes], b: list[bytes], i: int, j: int) -> tuple[int, int]:
+    """How many lines of ``a`` (from ``i``) and ``b`` (from ``j``) to replace before they agree again.
+
+    The pair of equal lines closest ahead (fewest lines replaced) within the window; with
+    none there, the whole window is replaced, so a long run of changed lines costs a
+    constant per line.
+    """
+    window = _RESYNC_WINDOW
+    ahead: dict[bytes, int] = {}
+    for y in range(j, min(len(b), j + window + 1)):
+        ahead.setdefault(b[y], y - j)
+    best: tuple[int, int] | None = None
+    for x in range(min(len(a) - i, window + 1)):
+        found = ahead.get(a[i + x])
+        if found is not None and (best is None or x + found < best[0] + best[1]):
+            best = (x, found)
+    if best is not None:
+        return best
+    return min(window, len(a) - i), min(window, len(b) - j)
+
+
+def _hunks(ops: list[Opcode]) -> list[list[Opcode]]:
+    """The changes grouped with up to three unchanged lines around each; groups that would overlap merge."""
+    ops = list(ops)
+    context = _DIFF_CONTEXT
+    if ops[0][0] == "equal":
+        tag, i0, i1, j0, j1 = ops[0]
+        ops[0] = (tag, max(i0, i1 - context), i1, max(j0, j1 - context), j1)
+    if ops[-1][0] == "equal":
+        tag, i0, i1, j0, j1 = ops[-1]
+        ops[-1] = (tag, i0, min(i1, i0 + context), j0, min(j1, j0 + context))
+    groups: list[list[Opcode]] = []
+    group: list[Opcode] = []
+    for tag, i0, i1, j0, j1 in ops:
+        if tag == "equal" and i1 - i0 > 2 * context:
+            group.append((tag, i0, i0 + context, j0, j0 + context))
+            groups.append(group)
+            group = []
+            i0, j0 = i1 - context, j1 - context
+        group.append((tag, i0, i1, j0, j1))
+    if group and not (len(group) == 1 and group[0][0] == "equal"):
+        groups.append(group)
+    return [g for g in groups if any(op[0] != "equal" for op in g)]
+
+
+def _diff_name(path: str) -> str:
+    return Path(path).as_posix() if not Path(path).is_absolute() else Path(path).as_posix().lstrip("/")
+
+
+def _diff_path(prefix: str, name: str) -> bytes:
+    """``a/name``, in double quotes with C escapes (as git writes it) when the name holds special characters."""
+    raw = (prefix + name).encode("utf-8", "surrogateescape")
+    if not re.search(rb'[\x00-\x20"\\\x7f]', raw):
+        return raw
+    escaped = b"".join(_C_ESCAPES.get(byte, bytes([byte]) if 0x20 <= byte < 0x7f else b"\\%03o" % byte)
+                       for byte in raw)
+    return b'"' + escaped + b'"'
+
+
+_C_ESCAPES = {0x22: b'\\"', 0x5c: b"\\\\", 0x0a: b"\\n", 0x09: b"\\t", 0x0d: b"\\r", 0x07: b"\\a", 0x08: b"\\b",
+              0x0b: b"\\v", 0x0c: b"\\f", 0x20: b" "}

@@ -24,6 +24,7 @@ from . import detect, documents, sections
 from .checker import Checker, CheckTimeout, work_clock
 from .config import Config
 from .documents import Directive, Prose
+from .files import DEFAULT_MAX_FILE_SIZE
 from .findings import Edit, Finding, apply_fixes, chosen_edits
 from .lines import LineIndex, Span, line_starts
 from .ruleset import available_languages
@@ -42,7 +43,7 @@ class LintedDocument:
 
 def lint_document(source: str | bytes, fmt: str = "text", config: Config | None = None, *,
                   path: str | None = None, checker: Checker | None = None,
-                  deadline: float | None = None) -> LintedDocument:
+                  deadline: float | None = None, max_size: int = DEFAULT_MAX_FILE_SIZE) -> LintedDocument:
     """Check one document.
 
     ``source`` is the text (or, for Word documents, the file's bytes; bytes of a text
@@ -53,7 +54,8 @@ def lint_document(source: str | bytes, fmt: str = "text", config: Config | None 
     languages: each part is checked with its own language's rules. Raises
     :class:`~opsc_terms.documents.DocumentError` for a document that cannot be read, and
     :class:`~opsc_terms.checker.CheckTimeout` past ``deadline`` (a time of
-    :func:`~opsc_terms.checker.work_clock`, the thread's processor time).
+    :func:`~opsc_terms.checker.work_clock`, the thread's processor time). ``max_size``
+    caps the text a Word document may inflate to.
     """
     from . import get_checker
 
@@ -61,7 +63,7 @@ def lint_document(source: str | bytes, fmt: str = "text", config: Config | None 
         checker = get_checker(config)
     config = checker.config
     form = documents.get_format(fmt)
-    prose = documents.read(source, form.name)
+    prose = documents.read(source, form.name, max_size=max_size)
     checkers = _checkers_by_language(prose, config, checker)
     findings: list[Finding] = []
     for one, regions in checkers:
@@ -92,6 +94,31 @@ def _checkers_by_language(prose: Prose, config: Config, checker: Checker,
     return [(checker if language == checker.pack.language.language
              else get_checker(config.with_overrides(language=language)), tuple(spans))
             for language, spans in by_language.items()] or checkers
+
+
+def unknown_rule_notes(text: str, unknown_rules: Sequence[tuple[Directive, str]],
+                       checker: Checker) -> list[tuple[int, int, str]]:
+    """(start, end, message) for each rule name in a suppression comment that no rule or
+    family answers to (``unknown_rules`` of a checked ``text``), with the closest known
+    name when there is one.
+
+    A misspelt name would otherwise turn nothing off, silently; ruff warns about unknown
+    codes in ``noqa`` comments the same way. The span is the name itself.
+    """
+    if not unknown_rules:
+        return []
+    import difflib
+
+    names = sorted({r.id for r in checker.pack.rules} | {f.id for f in checker.pack.families})
+    notes = []
+    for directive, name in unknown_rules:
+        at = text.find(name, directive.start, directive.offset) if directive.start >= 0 else -1
+        start, end = (at, at + len(name)) if at >= 0 else (directive.offset, directive.offset)
+        shown = name if len(name) <= 60 else name[:59] + "…"
+        hint = difflib.get_close_matches(name, names, n=1)
+        notes.append((start, end, f"unknown rule {shown!r} in a suppression comment"
+                                  + (f"; did you mean {hint[0]!r}?" if hint else " (see `opsc-terms rules`)")))
+    return notes
 
 
 @dataclass(frozen=True)

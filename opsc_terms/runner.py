@@ -7,11 +7,6 @@ never raises for a bad file: the reason goes into :attr:`FileResult.problem`.
 
 from __future__ import annotations
 
-import contextlib
-import difflib
-import os
-import stat
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +16,11 @@ from . import documents, get_checker
 from .baseline import Key, context_of, key_for
 from .config import Config
 from .documents import DocumentError, Source
+from .documents.docx import CONTAINER_FACTOR
+from .files import FileError, Stamp, read_input, too_large, write_atomic
 from .findings import Finding
-from .lines import line_bounds
-from .lint import fix_document, lint_document
+from .lines import LineIndex, line_bounds
+from .lint import LintedDocument, fix_document, lint_document, unknown_rule_notes
 
 
 class InputError(Exception):
@@ -36,29 +33,6 @@ def decode(data: bytes) -> Source:
         return documents.decode(data)
     except DocumentError as exc:
         raise InputError(str(exc)) from None
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step: a temporary file in the same folder, then rename.
-
-    The file keeps its permission bits; a symbolic link keeps pointing to the file it
-    named. If anything fails, the original is untouched and the temporary file removed.
-    """
-    target = Path(os.path.realpath(path))
-    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 @dataclass(frozen=True)
@@ -83,8 +57,11 @@ class Task:
 class FileResult:
     shown: str
     findings: list[Finding] = field(default_factory=list)
-    problem: str | None = None
+    problem: str | None = None  # why the file could not be checked
+    not_fixed: str | None = None  # why --fix could not write the file (its findings are still reported)
     notes: list[str] = field(default_factory=list)
+    # (line, column, message): problems in the file that do not stop it being checked
+    warnings: list[tuple[int, int, str]] = field(default_factory=list)
     fmt: str = "text"
     lines: dict[int, str] = field(default_factory=dict)
     contexts: list[str] = field(default_factory=list)
@@ -92,7 +69,7 @@ class FileResult:
     fixed: int = 0
     unsafe_fixable: int = 0
     baselined: int = 0
-    diff: str = ""
+    diff: bytes = b""  # --diff: a unified diff, in the file's encoding
     output: str | None = None  # the fixed text, for standard input
 
 
@@ -100,29 +77,37 @@ def process(task: Task) -> FileResult:
     """Check one file; apply or show fixes as ``task.mode`` says. Never raises for bad input."""
     fmt = task.fmt or documents.format_for(task.path or task.shown) or "text"
     result = FileResult(task.shown, fmt=fmt)
+    limit = task.config.max_file_size
+    stamp: Stamp | None = None
     try:
-        data = task.data if task.data is not None else Path(task.path or task.shown).read_bytes()
-    except OSError as exc:
-        result.problem = _reason(exc)
-        return result
-    try:
+        if task.data is not None:
+            data = task.data
+            if len(data) > limit:
+                raise FileError(too_large(len(data), limit))
+        else:
+            # A Word file holds pictures that are never read: its own limit is larger.
+            data, stamp = read_input(task.path or task.shown,
+                                     limit * CONTAINER_FACTOR if documents.get_format(fmt).binary else limit)
         # Text is decoded here and the file's bytes released before the check: a large
         # file is then held once, as text, not twice.
         payload: bytes | Source = data if documents.get_format(fmt).binary else decode(data)
         del data
-        _run(task, payload, result)
-    except (InputError, DocumentError) as exc:
+        _run(task, payload, stamp, result)
+    except OSError as exc:
+        result.problem = _reason(exc)
+        result.findings = []
+    except (InputError, DocumentError, FileError) as exc:
         result.problem = str(exc)
         result.findings = []
     return result
 
 
-def _run(task: Task, data: bytes | Source, result: FileResult) -> None:
+def _run(task: Task, data: bytes | Source, stamp: Stamp | None, result: FileResult) -> None:
     checker = get_checker(task.config)
     form = documents.get_format(result.fmt)
     source: Source | None = None
     if isinstance(data, bytes):
-        linted = lint_document(data, form.name, checker=checker, path=task.shown)
+        linted = lint_document(data, form.name, checker=checker, path=task.shown, max_size=task.config.max_file_size)
         if task.mode != "check":
             result.notes.append("Word documents are never changed in place; use --annotate to get a "
                                 "copy with review comments")
@@ -131,6 +116,7 @@ def _run(task: Task, data: bytes | Source, result: FileResult) -> None:
         linted = lint_document(source.text, form.name, checker=checker, path=task.shown)
     text = linted.prose.text
     result.kinds = linted.prose.kinds
+    result.warnings.extend(unknown_rule_warnings(linted, checker))
     findings = list(linted.findings)
     if task.baseline:
         findings = _without_baselined(task, text, findings, result)
@@ -138,7 +124,7 @@ def _run(task: Task, data: bytes | Source, result: FileResult) -> None:
         result.unsafe_fixable = 0 if task.unsafe else sum(
             1 for f in findings if f.fixable(unsafe=True) and not f.fixable())
         if task.mode in ("fix", "diff"):
-            findings, text = _fix(task, checker, source, findings, result)
+            findings, text = _fix(task, checker, source, findings, result, stamp)
     result.findings = findings
     if task.want_lines:
         for f in findings:
@@ -147,6 +133,13 @@ def _run(task: Task, data: bytes | Source, result: FileResult) -> None:
                 result.lines[f.line] = text[start:end]
     if task.want_context:
         result.contexts = [context_of(text, f.start, f.end) for f in findings]
+
+
+def unknown_rule_warnings(linted: LintedDocument, checker: Any) -> list[tuple[int, int, str]]:
+    """(line, column, message) for each unknown rule name in a suppression comment."""
+    notes = unknown_rule_notes(linted.prose.text, linted.unknown_rules, checker)
+    index = LineIndex(linted.prose.text) if notes else None
+    return [(*index.position(start), message) for start, _, message in notes] if index else []
 
 
 def _without_baselined(task: Task, text: str, findings: list[Finding], result: FileResult | None) -> list[Finding]:
@@ -165,8 +158,8 @@ def _without_baselined(task: Task, text: str, findings: list[Finding], result: F
     return fresh
 
 
-def _fix(task: Task, checker: Any, source: Source, findings: list[Finding],
-         result: FileResult) -> tuple[list[Finding], str]:
+def _fix(task: Task, checker: Any, source: Source, findings: list[Finding], result: FileResult,
+         stamp: Stamp | None) -> tuple[list[Finding], str]:
     def keep(text: str, found: list[Finding]) -> list[Finding]:
         return _without_baselined(task, text, found, None) if task.baseline else found
 
@@ -178,18 +171,22 @@ def _fix(task: Task, checker: Any, source: Source, findings: list[Finding],
         return findings, source.text
     result.fixed = done.fixed
     if task.mode == "diff":
-        result.diff = "".join(difflib.unified_diff(
-            source.text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-            fromfile=f"a/{task.shown}", tofile=f"b/{task.shown}"))
-        if result.diff and not result.diff.endswith("\n"):
-            result.diff += "\n\\ No newline at end of file\n"
+        from .formats import unified_diff
+
+        # In the file's own encoding: the diff applies to the file as it is.
+        result.diff = unified_diff(source.encode(source.text), source.encode(new_text), task.shown)
         return findings, source.text
     if task.path is not None:
         try:
-            write_atomic(Path(task.path), source.encode(new_text))
-        except OSError as exc:
+            if stamp is None:
+                raise FileError("a pipe, which cannot be changed in place")
+            write_atomic(Path(task.path), source.encode(new_text), expect=stamp)
+        except (FileError, OSError) as exc:
+            # The findings stand as they were found; the file is as it was.
             result.fixed = 0
-            raise InputError(f"cannot write the fixed file: {_reason(exc)}") from None
+            result.not_fixed = ("not fixed: " + str(exc) if isinstance(exc, FileError)
+                                else f"not fixed: cannot write the file ({_reason(exc)})")
+            return findings, source.text
     # Report what is left, at its new position (baselined findings stay out of the report).
     return list(done.remaining.findings), new_text
 

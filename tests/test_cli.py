@@ -313,7 +313,7 @@ def test_fix_never_leaves_a_half_written_file(tmp: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(os, "replace", fail)
     result = run("check", "--fix", "a.txt")
     assert result.exit_code == 2
-    assert "opsc-terms: a.txt: cannot write the fixed file: no space left on device" in result.stderr
+    assert "opsc-terms: a.txt: not fixed: cannot write the file (no space left on device)" in result.stderr
     assert path.read_text(encoding="utf-8") == PLAIN
     assert [p.name for p in tmp.iterdir()] == ["a.txt"]
 
@@ -325,7 +325,7 @@ def test_diff_writes_nothing(tmp: Path) -> None:
     assert result.stdout.splitlines() == [
         "--- a/a.txt", "+++ b/a.txt", "@@ -1 +1 @@", "-" + PLAIN.rstrip("\n"),
         "+Police rescued three children exploited in prostitution in the raid."]
-    assert "Would fix 1 problem in 1 of 1 files." in result.stderr
+    assert "Would fix 1 problem in 1 of 1 file." in result.stderr
 
 
 def test_unsafe_fixes_apply_the_first_replacement(tmp: Path) -> None:

@@ -277,3 +277,14 @@ def test_apply_directives_by_family_rule_and_all() -> None:
         Directive("disable", (), 5)))
     kept = apply_directives([at(1), at(2), at(2, "other", "other"), at(3), at(4, "anything", "other")], prose)
     assert [(f.line, f.rule) for f in kept] == [(1, "child-prostitute"), (2, "other"), (3, "child-prostitute")]
+
+
+def test_markdown_nested_deeper_than_the_parser_goes_is_still_checked() -> None:
+    # markdown-it stops at 20 levels (a list level is two) and drops what is deeper.
+    outline = "".join("  " * i + "- an item of the outline\n" for i in range(12))
+    text = outline + "  " * 12 + "- Police rescued three child\n" + "  " * 12 + "  prostitutes.\n"
+    assert flagged(text, "markdown") == ["child\n" + "  " * 13 + "prostitutes"]
+    quoted = ">" * 40 + " Police rescued three child prostitutes."
+    assert [(f.line, f.column) for f in findings(quoted, "markdown")] == [(1, 63)]
+    # Shallow documents are read by the parser alone: a link definition is no prose.
+    assert flagged("[child prostitutes]: https://example.org\n", "markdown") == []

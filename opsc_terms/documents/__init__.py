@@ -15,6 +15,7 @@ import codecs
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..files import DEFAULT_MAX_FILE_SIZE
 from . import code, docx, html, latex, markdown, plain, rst
 from .model import ACTIONS, Adornment, Directive, DocumentError, Prose, parse_directive
 
@@ -35,7 +36,7 @@ class Format:
     # add one (Word documents).
     comment: tuple[str, str] | None
     read_text: Callable[[str], Prose] | None = None
-    read_bytes: Callable[[bytes], Prose] | None = None
+    read_bytes: Callable[[bytes, int], Prose] | None = None  # the bytes, and how much text may be read
     # Can a fix be written back into the file? Word files are never changed in place:
     # their findings become review comments in a copy.
     writable: bool = True
@@ -82,17 +83,18 @@ def get_format(name: str) -> Format:
     return FORMATS.get(name, FORMATS["text"])
 
 
-def read(source: str | bytes, fmt: str = "text") -> Prose:
+def read(source: str | bytes, fmt: str = "text", *, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Prose:
     """Read ``source`` as ``fmt`` (plain text when the format is unknown).
 
     Text formats take ``str`` (bytes are decoded first, see :func:`decode`); Word
-    documents take their file's bytes. Raises :class:`DocumentError` for bad input.
+    documents take their file's bytes, and ``max_size`` caps the text inflated from them.
+    Raises :class:`DocumentError` for bad input.
     """
     f = get_format(fmt)
     if f.read_bytes is not None:
         if not isinstance(source, bytes):
             raise DocumentError(f"a {f.name} document is read from its bytes, not from text")
-        return f.read_bytes(source)
+        return f.read_bytes(source, max_size)
     assert f.read_text is not None
     return f.read_text(source if isinstance(source, str) else decode(source).text)
 

@@ -49,6 +49,7 @@ LANGUAGE_IDS: dict[str, Syntax] = {
     "haskell": DASH,
 }
 _BACKQUOTED_RE = re.compile(r"`[^`\n]+`")
+_LINE_INDENT_RE = re.compile(r"(?:\A|(?<=\n))[^\S\n]*")
 _COMMENT_LEAD_RE = re.compile(r"[ \t]*\*(?!/)[ \t]?")  # " * " at the start of a block comment's line
 
 
@@ -62,12 +63,17 @@ class _Reader:
         self.fmt = fmt
         markers = [*syntax.line, *(o for o, _ in syntax.block), *syntax.strings]
         self._next = re.compile("|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True)))
+        # Inside a string: its closing quote, an escape, or a line break.
+        self._string_stops = {quote: re.compile(re.escape(quote) + r"|\\.|\n", re.DOTALL) for quote in syntax.strings}
 
     def __call__(self, text: str) -> Prose:
         syntax = self.syntax
         out = Collector(text)
         run: list[Span] = []  # consecutive line comments: (start of the marker, end of the line)
         i, n = 0, len(text)
+        # Where each line's first character that is not a space is: found once, so that telling
+        # a docstring from a string later on a long line costs nothing per string.
+        line_firsts = {m.end() for m in _LINE_INDENT_RE.finditer(text)} if syntax.docstrings else set()
         while True:
             m = self._next.search(text, i)
             if m is None:
@@ -96,7 +102,7 @@ class _Reader:
                 i = stop
                 continue
             end = self._string_end(text, m.end(), token)
-            if syntax.docstrings and len(token) == 3 and not text[text.rfind("\n", 0, start) + 1:start].strip():
+            if syntax.docstrings and len(token) == 3 and start in line_firsts:
                 # A triple-quoted string that starts a statement: a docstring, written for people.
                 self._prose(text, out, m.end(), end - len(token) if end <= n else n, marker=None)
             i = min(end, n)
@@ -105,17 +111,16 @@ class _Reader:
 
     def _string_end(self, text: str, pos: int, quote: str) -> int:
         """Where the string that opened with ``quote`` before ``pos`` ends (after its closing quote)."""
-        i, n = pos, len(text)
-        while i < n:
-            if text.startswith(quote, i):
-                return i + len(quote)
-            if text[i] == "\\":
-                i += 2
-                continue
-            if text[i] == "\n" and len(quote) == 1 and quote != "`":
-                return i  # an unterminated one-line string ends at the line's end
-            i += 1
-        return n + len(quote)
+        stops = self._string_stops[quote]
+        i = pos
+        while (m := stops.search(text, i)) is not None:
+            token = m.group()
+            if token == quote:
+                return m.end()
+            if token == "\n" and len(quote) == 1 and quote != "`":
+                return m.start()  # an unterminated one-line string ends at the line's end
+            i = m.end()  # an escape, or a line break inside a string that may hold one
+        return len(text) + len(quote)
 
     def _flush(self, text: str, run: list[Span], out: Collector) -> None:
         """A paragraph of line comments: prose from after the first marker to the last line's end."""

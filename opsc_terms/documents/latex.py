@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Collector, Prose, parse_directive
+from .model import Collector, DocumentError, Prose, parse_directive
 
 COMMENT = ("% ", "")
 # Commands whose argument sets a work's title or a word apart.
@@ -62,6 +62,8 @@ _TEX_BREAKS = frozenset({"par", "item", "newline", "linebreak", "newpage", "clea
                          "bibliography", "printbibliography", "bibitem", "noindent", "centering"})
 _TEX_SPECIAL_RE = re.compile(r"[%\\${}~&\[\]]")
 _TEX_COMMAND_RE = re.compile(r"\\(?:([A-Za-z@]+)|(.))", re.DOTALL)
+# What matters when looking for the end of a group: escapes, comments and the brackets.
+_TEX_GROUP_RE = {"{": re.compile(r"\\.|%|[{}]", re.DOTALL), "[": re.compile(r"\\.|%|[\[\]]", re.DOTALL)}
 
 
 def read(text: str) -> Prose:
@@ -92,6 +94,10 @@ class _TexScanner:
         self.pending_closers: set[int] = set()
         self.cuts: list[int] = []
         self.prose_end = 0  # where the last prose argument in braces ends
+        self.ends: dict[str, dict[int, int]] = {"{": {}, "[": {}}  # group ends found so far, by opener
+        self.work = 0  # tokens visited while looking for group ends
+        self.budget = 4 * self.n + 100_000
+        self.next_close_brace = -2  # where the next "}" is (-2: not looked for yet)
 
     def mask(self, start: int, end: int) -> None:
         if end > start:
@@ -124,6 +130,15 @@ class _TexScanner:
             else:
                 i += 1
 
+    def _next_close_brace(self, i: int) -> int:
+        """The next "}" at or after ``i``, remembered: a hundred thousand ``\\begin{`` left open
+        cost one search to the end of the text, not one each."""
+        at = self.next_close_brace
+        if at == -1 or at >= i:
+            return at
+        self.next_close_brace = self.text.find("}", i)
+        return self.next_close_brace
+
     def _line_end(self, i: int) -> int:
         end = self.text.find("\n", i)
         return self.n if end == -1 else end
@@ -144,23 +159,40 @@ class _TexScanner:
         return i + len(delim)
 
     def group_end(self, i: int, opener: str, closer: str) -> int:
-        """End offset (after the closer) of the group opening at ``i``; the text end if unbalanced."""
-        text, depth, k = self.text, 0, i
-        while k < self.n:
-            c = text[k]
-            if c == "\\":
-                k += 2
+        """End offset (after the closer) of the group opening at ``i``; the text end if unbalanced.
+
+        One scan finds the end of every group it passes through, and remembers them: a
+        command inside an argument then finds its own group's end without scanning again,
+        so a hundred thousand nested groups cost one scan, not one each. Text that would
+        still make the scans add up (groups opened inside what an earlier scan took for a
+        comment, line after line) is refused once they pass a multiple of its length.
+        """
+        ends = self.ends[opener]
+        known = ends.get(i)
+        if known is not None:
+            return known
+        text = self.text
+        pattern = _TEX_GROUP_RE[opener]
+        opened: list[int] = []
+        k = i
+        while (m := pattern.search(text, k)) is not None:
+            self.work += 1
+            if self.work > self.budget:
+                raise DocumentError("braces or brackets are nested or left open in a way that would take too long "
+                                    "to read; check that every { has its } and every [ its ]")
+            token = m.group()
+            if token == "%":
+                k = self._line_end(m.start())
                 continue
-            if c == "%":
-                k = self._line_end(k)
-                continue
-            if c == opener:
-                depth += 1
-            elif c == closer:
-                depth -= 1
-                if depth == 0:
-                    return k + 1
-            k += 1
+            if token == opener:
+                opened.append(m.start())
+            elif token == closer and opened:
+                ends[opened.pop()] = m.end()
+                if not opened:
+                    return m.end()
+            k = m.end()
+        for start in opened:
+            ends[start] = self.n
         return self.n
 
     def skip_space(self, i: int) -> int:
@@ -248,7 +280,7 @@ class _TexScanner:
         if name == "begin" or name == "end":
             k = end
             if k < self.n and text[k] == "{":
-                close = text.find("}", k)
+                close = self._next_close_brace(k)
                 if close != -1:
                     env = text[k + 1:close]
                     self.cuts.append(i)

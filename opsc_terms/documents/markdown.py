@@ -172,11 +172,14 @@ def _markdown_chunk(text: str) -> Prose:
     tokens = _markdown_parser().parse(body)
     out = Collector(text)
     line_cursor: dict[int, int] = {}
+    # markdown-it replaces NUL with U+FFFD in what it returns; so does the text its content is
+    # looked for in (one character for one: every offset stays the same).
+    searchable = text.replace("\x00", "\ufffd") if "\x00" in text else text
     for token in tokens:
         if token.map is None:
             continue
         if token.type == "inline":
-            _MarkdownInline(text, lines, token, line_cursor, out).run()
+            _MarkdownInline(searchable, lines, token, line_cursor, out).run()
         elif token.type == "html_block":
             start = lines[token.map[0]][0]
             end = lines[min(token.map[1], len(lines)) - 1][1]
@@ -186,7 +189,43 @@ def _markdown_chunk(text: str) -> Prose:
             out.directives.extend(replace(d, offset=d.offset + start, start=d.start + start if d.start >= 0 else -1)
                                   for d in inner.directives)
             out.emphasis.extend((s + start, e + start) for s, e in inner.emphasis)
+    if tokens and max(t.level for t in tokens) >= _markdown_parser().options["maxNesting"] - 1:
+        _deeper_than_the_parser(text, lines, tokens, fm_end, out)
     return out.prose("markdown", COMMENT)
+
+
+_CONTAINER_TOKENS = frozenset({"blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open"})
+_CONTAINER_PREFIX_RE = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*")
+
+
+def _deeper_than_the_parser(text: str, lines: Sequence[Span], tokens: Sequence[Any], fm_end: int,
+                            out: Collector) -> None:
+    """Check as plain text the lines nested deeper than markdown-it goes.
+
+    markdown-it stops at 20 levels of quotes and lists (each list level is two) and drops
+    what lies deeper without a word; an outline ten levels deep would go unchecked. Those
+    lines are prose here, each without its quote and list markers; their inline markup is
+    not masked, which costs at most a finding in a code span, never a missed one.
+    """
+    covered = bytearray(len(lines))
+    for token in tokens:
+        if token.map is not None and token.type not in _CONTAINER_TOKENS:
+            for number in range(token.map[0], min(token.map[1], len(lines))):
+                covered[number] = 1
+    run: list[Span] = []
+    for number, (start, end) in enumerate(lines):
+        prefix_end = _CONTAINER_PREFIX_RE.match(text, start, end)
+        body = prefix_end.end() if prefix_end is not None else start
+        if covered[number] or start < fm_end or body >= end:
+            if run:
+                out.regions.append((run[0][0], run[-1][1]))
+                run = []
+            continue
+        if run:
+            out.masks.append((run[-1][1], body))  # the line break and the next line's markers
+        run.append((body, end))
+    if run:
+        out.regions.append((run[0][0], run[-1][1]))
 
 
 class _Lost(Exception):
