@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from opsc_terms import detect
 
 _WORDS = {
@@ -66,3 +68,12 @@ def test_a_headline_is_told_by_its_letters_and_the_words_of_the_rules() -> None:
     assert detect.detect("Procès à Lyon : pédopornographie") == "fr"
     assert detect.detect("Niños rescatados: prostitución infantil") == "es"
     assert detect.detect("Teacher Jailed Over Child Pornography") == "en"
+
+
+@pytest.mark.parametrize("text", [
+    "Point 1. The plan.\n\nPoint 2. The son of the man, plus a car.\n\nPoint 3. A summary point.",
+    "Era of the solo sea voyage: a son, an embargo, a point, plus a car.",
+    "AI tools: point by point, plus or minus, par for the course.",
+])
+def test_english_words_that_are_french_or_spanish_function_words_stay_english(text: str) -> None:
+    assert detect.paragraphs(text)[0] == "en"
