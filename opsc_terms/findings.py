@@ -15,6 +15,7 @@ the rendered replacement reads right in its sentence. Every output reads that on
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -155,15 +156,31 @@ def chosen_edits(findings: Iterable[Finding], *, unsafe: bool = False) -> list[t
     same point as) an edit of a fix already chosen; the earlier fix wins.
     """
     chosen: list[tuple[Finding, tuple[Edit, ...]]] = []
-    taken: list[tuple[int, int]] = []
+    # The edits taken so far, sorted. They never overlap or touch (but for insertions at
+    # one point), so their ends are in order too: an edit is compared only with the few
+    # taken edits around it, and a file with tens of thousands of fixes stays linear.
+    starts: list[int] = []
+    ends: list[int] = []
+
+    def conflicts(a: int, b: int) -> bool:
+        k = bisect_left(ends, a)  # taken edits that end before ``a`` cannot touch it
+        while k < len(starts) and starts[k] <= b:
+            if _overlaps(a, b, starts[k], ends[k]):
+                return True
+            k += 1
+        return False
+
     for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):
         if f.fix is None or not f.fix.applies(unsafe=unsafe):
             continue
         edits = f.fix.edits
-        if any(_overlaps(e.start, e.end, s, t) for e in edits for s, t in taken):
+        if any(conflicts(e.start, e.end) for e in edits):
             continue
         chosen.append((f, edits))
-        taken.extend((e.start, e.end) for e in edits)
+        for e in edits:
+            at = bisect_right(starts, e.start)
+            starts.insert(at, e.start)
+            ends.insert(at, e.end)
     return chosen
 
 
