@@ -158,8 +158,11 @@ def markdown(sections: list[tuple[str, list[Score]]], alex_note: str) -> str:
         "  numbered headings are warnings, because a drafter of new law must still see them.",
         "- **Clinical sense** is recognised from a few cues (“non-offending”, “who have never",
         "  offended”, “diagnosed with”); other clinical writing about paedophilia is a warning.",
-        "- **Markup** counts as evidence of a work where the adapter keeps its position: Markdown and",
-        "  HTML italics and link text; Word italics are not seen.",
+        "- **Markup** counts as evidence of a work: Markdown, HTML and reStructuredText italics, link",
+        "  text and Word italics. Bold never does.",
+        "- **Blocks.** A heading is judged with the paragraph under it only when that paragraph opens",
+        "  with a provision of a named code or act (an index or database entry); otherwise a heading",
+        "  is read on its own, so a heading whose next line explains it is still a plain use.",
         "",
     ]
     return "\n".join(lines)
