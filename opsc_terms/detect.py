@@ -3,17 +3,19 @@
 Each rule pack lists about a hundred and fifty stop words (``[detection]`` in its
 ``_language.toml``). A text's language is the one whose stop words are most of its words;
 a paragraph too short to tell takes the language of its document. This needs no model,
-costs one pass of a regular expression, and tells English, French and Spanish apart on a
+costs a split at white space and a dictionary look-up per word, and tells English, French and Spanish apart on a
 sentence or two.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import chain
 
 from .lines import Span
 
@@ -79,50 +81,45 @@ def profiles() -> Mapping[str, frozenset[str]]:
 def scores(text: str, start: int = 0, end: int | None = None,
            stop_words: Mapping[str, frozenset[str]] | None = None) -> Counter[str]:
     """How many words of ``text[start:end]`` are stop words of each language."""
-    if stop_words is None:
-        # The shipped profiles: a paragraph's counts are kept, so an editor that checks a
-        # long document again after an edit counts only the paragraph that changed.
-        return Counter(dict(_shipped_scores(text[start:len(text) if end is None else end])))
-    return _scores(text[start:len(text) if end is None else end], stop_words)
+    languages, forms = _forms(_key(stop_words))
+    counted = _count(text[start:len(text) if end is None else end], forms, len(languages))
+    return Counter(dict(zip(languages, counted, strict=True)))
 
 
-@lru_cache(maxsize=65_536)
-def _shipped_scores(piece: str) -> tuple[tuple[str, int], ...]:
-    return tuple(_scores(piece, profiles()).items())
+# Marks that may stick to a word in running text; they are read as spaces, so that words
+# can be counted as the text splits at white space. (Apostrophes stay: "qu'il" is a word.)
+_MARKS_RE = re.compile(r"[()\[\]{}«»“”‘\"¿¡,.;:!?…]")
+
+
+def _key(stop_words: Mapping[str, frozenset[str]] | None) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple(sorted((profiles() if stop_words is None else stop_words).items()))
+
+
+@lru_cache(maxsize=8)
+def _forms(stop_words: tuple[tuple[str, frozenset[str]], ...]) -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
+    """The languages, and each stop word with the indexes of the languages whose stop word
+    it is. Stop words of several words ("il y a") are left out: the text is read a word at
+    a time."""
+    languages = tuple(language for language, _ in stop_words)
+    forms = {word: tuple(i for i, (_, words) in enumerate(stop_words) if word in words)
+             for word in frozenset().union(*(words for _, words in stop_words)) if " " not in word}
+    return languages, forms
+
+
+def _count(piece: str, forms: Mapping[str, tuple[int, ...]], languages: int) -> list[int]:
+    """Stop words of ``piece`` per language. Splitting at white space and looking each word
+    up runs in C except for the stop words themselves: matching words with a regular
+    expression at every position of a long document cost more than checking it."""
+    counts = [0] * languages
+    for word in filter(forms.__contains__, _MARKS_RE.sub(" ", piece.lower().replace("’", "'")).split()):
+        for index in forms[word]:
+            counts[index] += 1
+    return counts
 
 
 def _stem(word: str) -> str:
     """A word without a plural "s", so "juveniles" and "juvenile" count as one word."""
     return word[:-1] if len(word) > 3 and word.endswith("s") else word
-
-
-def _scores(piece: str, stop_words: Mapping[str, frozenset[str]]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    # Only the stop words are picked out, by one expression that runs in C: counting
-    # every word of a document in Python cost as much as checking it.
-    pattern = _stop_word_pattern(frozenset().union(*stop_words.values()) if stop_words is not profiles()
-                                 else _all_stop_words())
-    words = Counter(pattern.findall(piece.lower().replace("’", "'"))) if pattern is not None else Counter()
-    for language, vocabulary in stop_words.items():
-        counts[language] = sum(n for word, n in words.items() if word in vocabulary)
-    return counts
-
-
-@cache
-def _all_stop_words() -> frozenset[str]:
-    return frozenset().union(*profiles().values())
-
-
-@lru_cache(maxsize=8)
-def _stop_word_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
-    """Any of ``words`` as a whole word of :data:`_WORD_RE` (not inside a longer word,
-    nor either half of one joined by an apostrophe), in lower-case text."""
-    from .prefilter import trie_pattern
-
-    if not words:
-        return None
-    # The text is searched with "’" written as "'", as the stop words are.
-    return re.compile(rf"(?<![^\W\d_])(?<![^\W\d_]')(?:{trie_pattern(words)})(?![^\W\d_])(?!'[^\W\d_])")
 
 
 def detect(text: str, default: str = "en", stop_words: Mapping[str, frozenset[str]] | None = None) -> str:
@@ -164,7 +161,9 @@ def _letters_in(text: str) -> frozenset[str]:
 
 def _rule_words_in(text: str) -> Counter[str]:
     found: Counter[str] = Counter()
-    stems = Counter(_stem(m.group()) for m in _WORD_RE.finditer(text.lower()))
+    stems: Counter[str] = Counter()
+    for word, n in Counter(_WORD_RE.findall(text.lower())).items():  # each distinct word once
+        stems[_stem(word)] += n
     for language, words in term_words().items():
         found[language] = sum(n for stem, n in stems.items() if stem in words)
     return found
@@ -174,38 +173,49 @@ def _rule_words_in(text: str) -> Counter[str]:
 class Evidence:
     """What tells a document's language (with the shipped profiles), in a form that adds
     up over the parts of a document: the language of a document checked a section at a
-    time is decided exactly as if it were read whole."""
+    time is decided exactly as if it were read whole. Counts are per language, in the
+    order of ``languages``."""
 
-    counts: Mapping[str, int] = field(default_factory=dict)  # stop words in the prose's paragraphs
+    languages: tuple[str, ...] = ()
+    counts: tuple[int, ...] = ()  # stop words in the prose's paragraphs
     letters: frozenset[str] = frozenset()  # letters only one language uses, found in the text
-    words: Mapping[str, int] = field(default_factory=dict)  # words of one language's rules, per language
+    words: tuple[int, ...] = ()  # words of one language's rules
     paragraphs: int = 0
 
     def __add__(self, other: Evidence) -> Evidence:
-        return Evidence(Counter(self.counts) + Counter(other.counts), self.letters | other.letters,
-                        Counter(self.words) + Counter(other.words), self.paragraphs + other.paragraphs)
+        return combined((self, other))
+
+
+def combined(parts: Iterable[Evidence]) -> Evidence:
+    """The evidence of a document from that of its parts. Summed column by column: an
+    editor adds up every section of a long document after each edit."""
+    parts = list(parts)
+    counted = [p for p in parts if p.languages]
+    if not counted:
+        return Evidence(paragraphs=sum(p.paragraphs for p in parts))
+    return Evidence(counted[0].languages, tuple(map(sum, zip(*(p.counts for p in counted), strict=True))),
+                    frozenset().union(*(p.letters for p in parts)),
+                    tuple(map(sum, zip(*(p.words for p in counted), strict=True))),
+                    sum(p.paragraphs for p in parts))
 
 
 def evidence(text: str, regions: Sequence[Span] | None = None) -> Evidence:
     """The evidence of ``text``, whose prose is ``regions`` (see :func:`paragraphs`)."""
-    total: Counter[str] = Counter()
-    pieces = _paragraph_counts(text, regions, None)
-    for _, _, counted in pieces:
-        total.update(counted)
-    for language in profiles():
-        total.setdefault(language, 0)
-    return Evidence(total, _letters_in(text), _rule_words_in(text), len(pieces))
+    pieces = _Paragraphs(text, [(0, len(text))] if regions is None else regions, None)
+    words = _rule_words_in(text)
+    return Evidence(pieces.languages, tuple(pieces.total()[language] for language in pieces.languages),
+                    _letters_in(text), tuple(words[language] for language in pieces.languages), len(pieces))
 
 
 def document_language(found: Evidence, default: str = "en") -> str:
     """The language of a document with this evidence, as :func:`paragraphs` decides it."""
     if not found.paragraphs:
         return default
-    counts = Counter(found.counts)
+    counts = Counter(dict(zip(found.languages, found.counts, strict=True)))
     ranked = counts.most_common(2)
     if ranked and ranked[0][1] >= _MIN_EVIDENCE and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
-    return _settle(counts, found.letters, found.words, default)
+    return _settle(counts, found.letters, dict(zip(found.languages, found.words, strict=True)), default)
 
 
 @cache
@@ -260,20 +270,31 @@ def term_words() -> Mapping[str, frozenset[str]]:
     return out
 
 
-def _paragraph_counts(text: str, regions: Sequence[Span] | None,
-                      stop_words: Mapping[str, frozenset[str]] | None) -> list[tuple[int, Span, Counter[str]]]:
-    """(region, paragraph, stop-word counts) of each paragraph of ``regions``."""
-    regions = [(0, len(text))] if regions is None else list(regions)
-    pieces: list[tuple[int, Span, Counter[str]]] = []
-    for index, (start, end) in enumerate(regions):
-        cursor = start
-        for m in [*_BLANK_LINE_RE.finditer(text, start, end), None]:
-            stop = m.start() if m is not None else end
-            if stop > cursor:
-                pieces.append((index, (cursor, stop), scores(text, cursor, stop, stop_words)))
-            if m is not None:
-                cursor = m.end()
-    return pieces
+class _Paragraphs:
+    """The paragraphs of some regions of a text and their stop-word counts, kept as arrays
+    of numbers: a long document has hundreds of thousands of paragraphs."""
+
+    def __init__(self, text: str, regions: Sequence[Span], stop_words: Mapping[str, frozenset[str]] | None) -> None:
+        self.languages, forms = _forms(_key(stop_words))
+        width = len(self.languages)
+        self.bounds = array("q")  # region index, start and end of each paragraph
+        self.counts = array("q")  # then ``width`` counts per paragraph
+        for index, (start, end) in enumerate(regions):
+            cursor = start
+            for m in chain(_BLANK_LINE_RE.finditer(text, start, end), (None,)):
+                stop = m.start() if m is not None else end
+                if stop > cursor:
+                    self.bounds.extend((index, cursor, stop))
+                    self.counts.extend(_count(text[cursor:stop], forms, width))
+                if m is not None:
+                    cursor = m.end()
+
+    def __len__(self) -> int:
+        return len(self.bounds) // 3
+
+    def total(self) -> Counter[str]:
+        width = len(self.languages)
+        return Counter({language: sum(self.counts[i::width]) for i, language in enumerate(self.languages)})
 
 
 def paragraphs(text: str, regions: Sequence[Span] | None = None, default: str = "en",
@@ -288,28 +309,33 @@ def paragraphs(text: str, regions: Sequence[Span] | None = None, default: str = 
     the document's language when ``text`` is a part of it (see :func:`document_language`).
     """
     regions = [(0, len(text))] if regions is None else list(regions)
-    pieces = _paragraph_counts(text, regions, stop_words)
+    pieces = _Paragraphs(text, regions, stop_words)
+    shipped = stop_words is None
     if document is None:
-        total: Counter[str] = Counter()
-        for _, _, counted in pieces:
-            total.update(counted)
-        document = _decide(total, text, default, shipped=stop_words is None) if total else default
-    languages = []
-    for _, (p_start, p_end), counted in pieces:
-        language = document
-        # Another language needs _MIN_EVIDENCE stop words of its own: without them the
-        # paragraph keeps the document's language, and nothing else need be weighed.
-        if counted and max(counted.values(), default=0) >= _MIN_EVIDENCE:
-            top = _decide(counted, text[p_start:p_end], document, shipped=stop_words is None)
-            if top != document and counted[top] >= _MIN_EVIDENCE and counted[top] >= _MARGIN * counted[document]:
-                language = top
-        languages.append(language)
-    if all(language == document for language in languages):
+        document = _decide(pieces.total(), text, default, shipped=shipped) if len(pieces) else default
+    names, width = pieces.languages, len(pieces.languages)
+    own = names.index(document) if document in names else None
+    languages: dict[int, str] = {}  # the paragraphs in another language than the document's
+    for i in range(len(pieces)):
+        counted = pieces.counts[i * width:(i + 1) * width]
+        # Another language needs _MIN_EVIDENCE stop words of its own and _MARGIN times the
+        # document language's: without such a language nothing need be weighed.
+        least = max(_MIN_EVIDENCE, _MARGIN * (counted[own] if own is not None else 0))
+        if not any(n >= least for j, n in enumerate(counted) if j != own):
+            continue
+        span = (pieces.bounds[3 * i + 1], pieces.bounds[3 * i + 2])
+        found = Counter({name: n for name, n in zip(names, counted, strict=True) if n})
+        top = _decide(found, text[span[0]:span[1]], document, shipped=shipped)
+        if top != document and found[top] >= _MIN_EVIDENCE and found[top] >= _MARGIN * found[document]:
+            languages[i] = top
+    if not languages:
         return document, [(region, document) for region in regions]  # the regions as they were
     # Paragraphs of one region in one language stay together (a blank line inside a region
     # does not end a block of the checker unless the text before it ends a sentence).
     out: list[tuple[int, Span, str]] = []
-    for (index, span, _), language in zip(pieces, languages, strict=True):
+    for i in range(len(pieces)):
+        index, span = pieces.bounds[3 * i], (pieces.bounds[3 * i + 1], pieces.bounds[3 * i + 2])
+        language = languages.get(i, document)
         if out and out[-1][0] == index and out[-1][2] == language:
             out[-1] = (index, (out[-1][1][0], span[1]), language)
         else:

@@ -420,16 +420,15 @@ class DocumentLint:
             _check_deadline(deadline)
             read.append(documents.read(piece, self.format.name) if section is None else None)
         language: str | None = None
+        evidence: list[detect.Evidence | None] = [None] * len(read)
         if self.checker.config.language == "auto":
             # The document's language, from every section's evidence. When it changed,
             # the sections checked for the old one are checked again.
             outside = [*self._sections[:first], *self._sections[last:]]
-            total = detect.Evidence()
-            for s in [*outside, *(s for s in kept if s is not None)]:
-                total += s.evidence or detect.Evidence()
-            for p in read:
-                if p is not None:
-                    total += detect.evidence(p.text, p.regions)
+            evidence = [detect.evidence(p.text, p.regions) if p is not None else None for p in read]
+            total = detect.combined([*(s.evidence or detect.Evidence() for s in outside),
+                                     *(s.evidence or detect.Evidence() for s in kept if s is not None),
+                                     *(e for e in evidence if e is not None)])
             language = detect.document_language(total)
             if language != self._language and (outside or any(s is not None for s in kept)):
                 self._language = language
@@ -439,18 +438,19 @@ class DocumentLint:
                 return
             self._language = language
         fresh = []
-        for piece, section, prose in zip(pieces, kept, read, strict=True):
+        for piece, section, prose, found in zip(pieces, kept, read, evidence, strict=True):
             _check_deadline(deadline)
             if section is None:
                 assert prose is not None
-                section = self._section(piece, prose, language, deadline)
+                section = self._section(piece, prose, language, deadline, found)
             fresh.append(section)
         self._sections[first:last] = fresh
         self._lengths[first:last] = [s.length for s in fresh]
         self._settled = False
         self._unknown = ()
 
-    def _section(self, piece: str, prose: Prose, language: str | None, deadline: float | None) -> Section:
+    def _section(self, piece: str, prose: Prose, language: str | None, deadline: float | None,
+                 evidence: detect.Evidence | None) -> Section:
         checkers = _checkers_by_language(prose, self.checker.config, self.checker, language)
         findings: list[Finding] = []
         for one, regions in checkers:
@@ -458,7 +458,6 @@ class DocumentLint:
                                   deadline=deadline, emphasis=prose.emphasis)
         if len(checkers) > 1:
             findings.sort(key=lambda f: (f.start, f.end, f.rule))
-        evidence = detect.evidence(prose.text, prose.regions) if language is not None else None
         return Section(len(piece), _breaks(piece), tuple(findings), prose.directives, evidence=evidence)
 
 

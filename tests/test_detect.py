@@ -77,3 +77,28 @@ def test_a_headline_is_told_by_its_letters_and_the_words_of_the_rules() -> None:
 ])
 def test_english_words_that_are_french_or_spanish_function_words_stay_english(text: str) -> None:
     assert detect.paragraphs(text)[0] == "en"
+
+
+def test_stop_words_are_counted_next_to_punctuation() -> None:
+    """Words are read between white space; marks stuck to a word do not hide it."""
+    bare = detect.scores("el niño y la niña de la casa", stop_words=PROFILES)
+    marked = detect.scores("¿el niño? (y) «la» niña, de la casa.", stop_words=PROFILES)
+    assert bare == marked
+    assert marked["es"] == 5
+
+
+@pytest.mark.parametrize("parts", [
+    [ENGLISH, FRENCH, ENGLISH],
+    [FRENCH, FRENCH, SPANISH, "Child porn."],
+    ["Procès à Lyon : pédopornographie", "Court."],
+    ["", ENGLISH],
+])
+def test_evidence_of_parts_adds_up_to_the_whole(parts: list[str]) -> None:
+    """A document read a section at a time gets the language it gets read whole."""
+    text = "\n\n".join(parts)
+    pieces = [detect.evidence(p) for p in parts]
+    whole = detect.evidence(text)
+    summed = detect.combined(pieces)
+    assert summed.counts == whole.counts
+    assert summed.paragraphs == whole.paragraphs
+    assert detect.document_language(summed) == detect.paragraphs(text)[0]
