@@ -18,6 +18,9 @@ BLOCKS = [
     "- item\n\n      deeper code in a list", "> quoted child pornography\n>\n> more",
     "[a link][ref] about child prostitution", "[ref]: https://example.org/child-porn",
     "| a | b |\n| - | - |\n| child porn | x |", "Text with a hard  \nbreak and *child* **prostitutes**.",
+    # The raw HTML blocks that CommonMark lets run over blank lines, besides comments and <pre>.
+    "<?php\n\nchild porn in an instruction\n\n?>", "<!DOCTYPE note\n\nchild porn in a declaration\n>",
+    "<![CDATA[\n\nchild porn in character data\n\n]]>", "<script>\n\nchild porn in a script\n</script>",
 ]
 
 

@@ -82,9 +82,10 @@ def read(text: str) -> Prose:
 
 
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_RAW_HTML_OPEN_RE = re.compile(r" {0,3}<(script|pre|style|textarea|!--)", re.IGNORECASE)
+# CommonMark's raw HTML blocks that may hold blank lines (kinds 1 to 5), by how they open,
+# and what closes each. A declaration ("<!DOCTYPE") opens with "!" and a letter.
 _RAW_HTML_CLOSE = {"script": "</script>", "pre": "</pre>", "style": "</style>", "textarea": "</textarea>",
-                   "!--": "-->"}
+                   "!--": "-->", "?": "?>", "![cdata[": "]]>", "!": ">"}
 _RAW_HTML_CLOSE_RE = {name: re.compile(re.escape(close), re.IGNORECASE) for name, close in _RAW_HTML_CLOSE.items()}
 _CHUNK_MAX = 16_000
 
@@ -119,7 +120,8 @@ def _markdown_chunks(text: str) -> tuple[list[Span], list[str]]:
             line_end = text.find("\n", m.start())
             pos = _fence_end(text, len(text) if line_end == -1 else line_end, m.group("fence"))
         elif m.group("raw") is not None:
-            found = _RAW_HTML_CLOSE_RE[m.group("raw").lower()].search(text, m.end())
+            raw = m.group("raw").lower()
+            found = _RAW_HTML_CLOSE_RE[raw if raw in _RAW_HTML_CLOSE else "!"].search(text, m.end())
             if found is None:
                 break  # open to the end of the document: no more cuts
             pos = found.end()
@@ -137,7 +139,7 @@ def _markdown_chunks(text: str) -> tuple[list[Span], list[str]]:
 
 
 _CHUNK_EVENT_RE = re.compile(
-    r"^(?: {0,3}(?P<fence>`{3,}|~{3,})| {0,3}<(?P<raw>script|pre|style|textarea|!--)"
+    r"^(?: {0,3}(?P<fence>`{3,}|~{3,})| {0,3}<(?P<raw>script|pre|style|textarea|!--|\?|!\[CDATA\[|![A-Z])"
     r"|[ \t]*\r?\n(?=(?P<head>\S[^\r\n]{0,31})))",
     re.MULTILINE | re.IGNORECASE)
 
