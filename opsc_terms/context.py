@@ -295,6 +295,13 @@ class _DocInfo:
                 while b < len(breaks) and breaks[b] <= self.idx[i]:
                     first, b = i, b + 1
                 self.line_first[i] = first
+        # Tokens that open a paragraph (after a blank line in the source).
+        paragraphs = set(layout.paragraphs) if layout is not None else set()
+        self.opens_paragraph = [False] * self.n
+        if paragraphs:
+            for i in range(1, self.n):
+                # The break is the space just before the token's text in the view.
+                self.opens_paragraph[i] = self.idx[i] - 1 in paragraphs or self.idx[i] in paragraphs
         self.marks = layout.marks if layout is not None else []
         # The words (not spaces or quotes) in order: cues are matched against these.
         self.word_pos = [k for k in range(self.n) if not self.skippable[k]]
@@ -976,11 +983,15 @@ def _run(c: _Case) -> tuple[int, int]:
         return (info.texts[k] == ":" and k > 0 and info.capitalised[k - 1] and k + 1 < info.n
                 and info.capitalised[k + 1])
 
+    # A name does not run across a blank line: a heading above an entry ("Child Pornography" /
+    # "OFFENCE Section 163.1 …") is not one name with the entry's first words.
     left = c.m.focus_start
-    while left - 1 >= 0 and (in_run(left - 1) or colon(left - 1)) and not info.is_quote[left - 1]:
+    while (left - 1 >= 0 and not info.opens_paragraph[left] and (in_run(left - 1) or colon(left - 1))
+           and not info.is_quote[left - 1]):
         left -= 1
     right = c.m.focus_end
-    while right < info.n and (in_run(right) or colon(right)) and not info.is_quote[right]:
+    while (right < info.n and not info.opens_paragraph[right] and (in_run(right) or colon(right))
+           and not info.is_quote[right]):
         right += 1
     while left < c.m.focus_start and info.lower[left] in model.small_words:
         left += 1

@@ -62,6 +62,8 @@ class View:
     # View offsets of the spaces that stand for a line break in the source: the judgement
     # reads list items, headings and glossary lines from them.
     breaks: list[int] = field(default_factory=list)
+    # Those of them that stand for a blank line (a new paragraph): a name does not run across one.
+    paragraphs: list[int] = field(default_factory=list)
     # (view offset, source text) of each masked span: emphasis markup around a name is
     # evidence that it is the title of a work.
     marks: list[tuple[int, str]] = field(default_factory=list)
@@ -139,6 +141,8 @@ def build_view(source: str, start: int, end: int, *, masks: Sequence[Span] = (),
             view.marks.append((vpos, source[s_start:s_end]))
         elif "\n" in source[s_start:s_end]:
             view.breaks.append(vpos)
+            if source.count("\n", s_start, s_end) > 1:
+                view.paragraphs.append(vpos)
 
     cursor = start
     for m_start, m_end in _clip(masks, start, end):
