@@ -82,7 +82,7 @@ def scores(text: str, start: int = 0, end: int | None = None,
            stop_words: Mapping[str, frozenset[str]] | None = None) -> Counter[str]:
     """How many words of ``text[start:end]`` are stop words of each language."""
     languages, forms = _forms(_key(stop_words))
-    counted = _count(text[start:len(text) if end is None else end], forms, len(languages))
+    counted = _count(text, start, len(text) if end is None else end, forms, len(languages))
     return Counter(dict(zip(languages, counted, strict=True)))
 
 
@@ -106,15 +106,33 @@ def _forms(stop_words: tuple[tuple[str, frozenset[str]], ...]) -> tuple[tuple[st
     return languages, forms
 
 
-def _count(piece: str, forms: Mapping[str, tuple[int, ...]], languages: int) -> list[int]:
-    """Stop words of ``piece`` per language. Splitting at white space and looking each word
+def _count(text: str, start: int, end: int, forms: Mapping[str, tuple[int, ...]], languages: int) -> list[int]:
+    """Stop words of ``text[start:end]`` per language. Splitting at white space and looking each word
     up runs in C except for the stop words themselves: matching words with a regular
     expression at every position of a long document cost more than checking it."""
     counts = [0] * languages
-    for word in filter(forms.__contains__, _MARKS_RE.sub(" ", piece.lower().replace("’", "'")).split()):
-        for index in forms[word]:
-            counts[index] += 1
+    while start < end:
+        # A long paragraph (a file that is one line) is read a window at a time, cut at
+        # white space, so its copies and its list of words stay small.
+        stop = end if end - start <= _WINDOW else _cut(text, start + _WINDOW, end)
+        window = text if start == 0 and stop == len(text) else text[start:stop]
+        for word in filter(forms.__contains__, _MARKS_RE.sub(" ", window.lower().replace("’", "'")).split()):
+            for index in forms[word]:
+                counts[index] += 1
+        start = stop
     return counts
+
+
+_WINDOW = 1 << 20
+
+
+def _cut(text: str, pos: int, end: int) -> int:
+    """Just after the first white space at or after ``pos`` (or ``end``): a word is never split."""
+    m = _SPACE_RE.search(text, pos, end)
+    return m.start() + 1 if m is not None else end
+
+
+_SPACE_RE = re.compile(r"\s")
 
 
 def _stem(word: str) -> str:
@@ -285,7 +303,7 @@ class _Paragraphs:
                 stop = m.start() if m is not None else end
                 if stop > cursor:
                     self.bounds.extend((index, cursor, stop))
-                    self.counts.extend(_count(text[cursor:stop], forms, width))
+                    self.counts.extend(_count(text, cursor, stop, forms, width))
                 if m is not None:
                     cursor = m.end()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from opsc_terms import detect
@@ -102,3 +104,12 @@ def test_evidence_of_parts_adds_up_to_the_whole(parts: list[str]) -> None:
     assert summed.counts == whole.counts
     assert summed.paragraphs == whole.paragraphs
     assert detect.document_language(summed) == detect.paragraphs(text)[0]
+
+
+def test_a_paragraph_longer_than_a_window_is_counted_whole() -> None:
+    """A file that is one long line is counted a window at a time, without losing or
+    splitting a word at the edges."""
+    one = detect.scores(FRENCH + " ", stop_words=PROFILES)
+    repeats = 2 * detect._WINDOW // len(FRENCH) + 7
+    long = detect.scores((FRENCH + " ") * repeats, stop_words=PROFILES)
+    assert long == Counter({language: n * repeats for language, n in one.items()})
