@@ -1,16 +1,16 @@
-"""Checks shared by the tests of the French and Spanish rule packs."""
+"""Checks shared by the tests of the rule packs and of their judgement tables."""
 
 from __future__ import annotations
 
 import json
 import re
 import tomllib
+from collections import defaultdict
 from importlib import resources
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_context_table import render
 
 from opsc_terms import Config, get_checker
 from opsc_terms.cli import cli
@@ -32,6 +32,20 @@ def written_in(text: str, language: str, other: str = "en") -> bool:
     own, foreign = stop_words(language), stop_words(other)
     found = words(text)
     return sum(w in own for w in found) > sum(w in foreign for w in found)
+
+
+def render(source: str, findings: list[dict[str, object]]) -> str:
+    """``source`` with each finding printed under the line it starts on (see test_context_table)."""
+    by_line: dict[int, list[dict[str, object]]] = defaultdict(list)
+    for f in findings:
+        by_line[int(str(f["line"]))].append(f)
+    out: list[str] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        out.append(line)
+        for f in sorted(by_line.get(number, []), key=lambda f: int(str(f["column"]))):
+            text = " ".join(str(f["text"]).split())
+            out.append(f"  {f['severity']:<8} {f['context'] or 'use':<11} [{f['rule']}] {text}")
+    return "\n".join(out) + "\n"
 
 
 def run_table(table: Path, language: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
