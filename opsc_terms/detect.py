@@ -149,13 +149,20 @@ def detect(text: str, default: str = "en", stop_words: Mapping[str, frozenset[st
 def _decide(counts: Counter[str], text: str, default: str, *, shipped: bool) -> str:
     """The language the counts show; a headline with few function words is settled by
     the letters only one language uses and by the words of its rules."""
-    ranked = counts.most_common(2)
-    if ranked and ranked[0][1] >= _MIN_EVIDENCE and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        return ranked[0][0]
+    top = _leader(counts, _MIN_EVIDENCE)
+    if top is not None:
+        return top
     if not shipped:
-        return ranked[0][0] if ranked and ranked[0][1] and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) \
-            else default
+        return _leader(counts, 1) or default
     return _settle(counts, _letters_in(text), _rule_words_in(text), default)
+
+
+def _leader(counts: Mapping[str, int], least: int) -> str | None:
+    """The language with the most, if it has at least ``least`` and no other has as many."""
+    ranked = Counter(counts).most_common(2)
+    if ranked and ranked[0][1] >= least and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return None
 
 
 def _settle(counts: Mapping[str, int], letters: frozenset[str], words: Mapping[str, int], default: str) -> str:
@@ -166,10 +173,7 @@ def _settle(counts: Mapping[str, int], letters: frozenset[str], words: Mapping[s
         weak[language] += 2 * sum(1 for letter in own if letter in letters)
     for language, n in words.items():
         weak[language] += 3 * n
-    ranked = weak.most_common(2)
-    if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        return ranked[0][0]
-    return default
+    return _leader(weak, 1) or default
 
 
 def _letters_in(text: str) -> frozenset[str]:
@@ -200,9 +204,6 @@ class Evidence:
     words: tuple[int, ...] = ()  # words of one language's rules
     paragraphs: int = 0
 
-    def __add__(self, other: Evidence) -> Evidence:
-        return combined((self, other))
-
 
 def combined(parts: Iterable[Evidence]) -> Evidence:
     """The evidence of a document from that of its parts. Summed column by column: an
@@ -221,7 +222,7 @@ def evidence(text: str, regions: Sequence[Span] | None = None) -> Evidence:
     """The evidence of ``text``, whose prose is ``regions`` (see :func:`paragraphs`)."""
     pieces = _Paragraphs(text, [(0, len(text))] if regions is None else regions, None)
     words = _rule_words_in(text)
-    return Evidence(pieces.languages, tuple(pieces.total()[language] for language in pieces.languages),
+    return Evidence(pieces.languages, pieces.totals(),
                     _letters_in(text), tuple(words[language] for language in pieces.languages), len(pieces))
 
 
@@ -229,11 +230,9 @@ def document_language(found: Evidence, default: str = "en") -> str:
     """The language of a document with this evidence, as :func:`paragraphs` decides it."""
     if not found.paragraphs:
         return default
-    counts = Counter(dict(zip(found.languages, found.counts, strict=True)))
-    ranked = counts.most_common(2)
-    if ranked and ranked[0][1] >= _MIN_EVIDENCE and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        return ranked[0][0]
-    return _settle(counts, found.letters, dict(zip(found.languages, found.words, strict=True)), default)
+    counts = dict(zip(found.languages, found.counts, strict=True))
+    return _leader(counts, _MIN_EVIDENCE) or _settle(counts, found.letters,
+                                                     dict(zip(found.languages, found.words, strict=True)), default)
 
 
 @cache
@@ -310,9 +309,10 @@ class _Paragraphs:
     def __len__(self) -> int:
         return len(self.bounds) // 3
 
-    def total(self) -> Counter[str]:
+    def totals(self) -> tuple[int, ...]:
+        """Stop words per language over every paragraph."""
         width = len(self.languages)
-        return Counter({language: sum(self.counts[i::width]) for i, language in enumerate(self.languages)})
+        return tuple(sum(self.counts[i::width]) for i in range(width))
 
 
 def paragraphs(text: str, regions: Sequence[Span] | None = None, default: str = "en",
@@ -330,7 +330,8 @@ def paragraphs(text: str, regions: Sequence[Span] | None = None, default: str = 
     pieces = _Paragraphs(text, regions, stop_words)
     shipped = stop_words is None
     if document is None:
-        document = _decide(pieces.total(), text, default, shipped=shipped) if len(pieces) else default
+        document = (_decide(Counter(dict(zip(pieces.languages, pieces.totals(), strict=True))), text, default,
+                            shipped=shipped) if len(pieces) else default)
     names, width = pieces.languages, len(pieces.languages)
     own = names.index(document) if document in names else None
     languages: dict[int, str] = {}  # the paragraphs in another language than the document's
