@@ -16,7 +16,7 @@ when a document is judged: ``opsc-terms explain`` reads the table without loadin
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -296,12 +296,11 @@ class _DocInfo:
                     first, b = i, b + 1
                 self.line_first[i] = first
         # Tokens that open a paragraph (after a blank line in the source).
-        paragraphs = set(layout.paragraphs) if layout is not None else set()
         self.opens_paragraph = [False] * self.n
-        if paragraphs:
-            for i in range(1, self.n):
-                # The break is the space just before the token's text in the view.
-                self.opens_paragraph[i] = self.idx[i] - 1 in paragraphs or self.idx[i] in paragraphs
+        for offset in layout.paragraphs if layout is not None else ():
+            first = bisect_right(self.idx, offset)  # the first token after the break (markup may lie between)
+            if 0 < first < self.n:
+                self.opens_paragraph[first] = True
         self.marks = layout.marks if layout is not None else []
         # The words (not spaces or quotes) in order: cues are matched against these.
         self.word_pos = [k for k in range(self.n) if not self.skippable[k]]
