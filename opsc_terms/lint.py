@@ -426,9 +426,8 @@ class DocumentLint:
             # the sections checked for the old one are checked again.
             outside = [*self._sections[:first], *self._sections[last:]]
             evidence = [detect.evidence(p.text, p.regions) if p is not None else None for p in read]
-            total = detect.combined([*(s.evidence or detect.Evidence() for s in outside),
-                                     *(s.evidence or detect.Evidence() for s in kept if s is not None),
-                                     *(e for e in evidence if e is not None)])
+            parts = [*(s.evidence for s in outside), *(s.evidence for s in kept if s is not None), *evidence]
+            total = detect.combined(e for e in parts if e is not None)
             language = detect.document_language(total)
             if language != self._language and (outside or any(s is not None for s in kept)):
                 self._language = language
